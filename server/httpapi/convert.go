@@ -1,0 +1,61 @@
+package httpapi
+
+import (
+	"path"
+
+	"qrpos/internal/money"
+	"qrpos/internal/wire"
+	"qrpos/server/pos"
+)
+
+var pathMatch = path.Match
+
+func storeInfo(r pos.Restaurant) wire.StoreInfo {
+	return wire.StoreInfo{ID: r.ID, Name: r.Name, Address: r.Address, Currency: r.Currency, TaxInclusive: r.TaxInclusive}
+}
+
+func staffInfo(s pos.Staff) wire.StaffInfo {
+	return wire.StaffInfo{ID: s.ID, Name: s.Name, Role: string(s.Role), Locked: s.Locked(), Active: s.Active}
+}
+
+func menuOut(m pos.Menu, cur string) wire.Menu {
+	out := wire.Menu{Currency: cur, Categories: []wire.Category{}, Items: []wire.Item{}, ModifierGroups: []wire.ModifierGroup{}}
+	for _, c := range m.Categories {
+		out.Categories = append(out.Categories, wire.Category{ID: c.ID, Name: c.Name, Position: c.Position})
+	}
+	for _, it := range m.Items {
+		out.Items = append(out.Items, wire.Item{ID: it.ID, CategoryID: it.CategoryID, Name: it.Name, Price: money.New(it.Price, cur),
+			TaxRateBP: it.TaxRateBP, Available: it.Available, Position: it.Position, ModifierGroups: it.ModifierGroupIDs})
+	}
+	for _, g := range m.ModifierGroups {
+		wg := wire.ModifierGroup{ID: g.ID, Name: g.Name, Min: g.Min, Max: g.Max, Modifiers: []wire.Modifier{}}
+		for _, md := range g.Modifiers {
+			wg.Modifiers = append(wg.Modifiers, wire.Modifier{ID: md.ID, Name: md.Name, Price: money.New(md.Price, cur)})
+		}
+		out.ModifierGroups = append(out.ModifierGroups, wg)
+	}
+	return out
+}
+
+func orderOut(o pos.Order, taxInclusive bool, tableNames map[string]string) wire.Order {
+	cur := o.Currency
+	m := func(v int64) money.Amount { return money.New(v, cur) }
+	t := pos.ComputeTotals(o, taxInclusive)
+	out := wire.Order{ID: o.ID, Number: o.Number, TableID: o.TableID, TableName: tableNames[o.TableID], Status: string(o.Status),
+		Lines: []wire.Line{}, Version: o.Version, CreatedBy: o.CreatedBy, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
+		ClosedAt: o.ClosedAt, VoidReason: o.VoidReason,
+		Totals: wire.Totals{Subtotal: m(t.Subtotal), Tax: m(t.Tax), Total: m(t.Total), Paid: m(t.Paid), Due: m(t.Due)}}
+	for _, l := range o.Lines {
+		wl := wire.Line{ID: l.ID, ItemID: l.ItemID, Name: l.Name, UnitPrice: m(l.UnitPrice()), Qty: l.Qty, Note: l.Note,
+			TaxRateBP: l.TaxRateBP, Total: m(l.Total()), Sent: l.Sent}
+		for _, md := range l.Modifiers {
+			wl.Modifiers = append(wl.Modifiers, wire.LineModifier{ID: md.ID, Name: md.Name, Price: m(md.Price)})
+		}
+		out.Lines = append(out.Lines, wl)
+	}
+	for _, tn := range o.Tenders {
+		out.Tenders = append(out.Tenders, wire.Tender{ID: tn.ID, Kind: tn.Kind, Amount: m(tn.Amount), Tendered: m(tn.Tendered),
+			Change: m(tn.Change), CreatedBy: tn.CreatedBy, CreatedAt: tn.CreatedAt})
+	}
+	return out
+}
