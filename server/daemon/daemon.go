@@ -1,0 +1,195 @@
+// Package daemon wires the server together: the store, the domain service,
+// the event hub, the API and the PWA. The server binary runs one; tests
+// start one in-process on a random port.
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"qrpos/app/pwa"
+	"qrpos/assets"
+	"qrpos/server/demo"
+	"qrpos/server/httpapi"
+	"qrpos/server/hub"
+	"qrpos/server/pos"
+	"qrpos/server/store/sqlite"
+)
+
+// Config of a server.
+type Config struct {
+	// DataDir holds the database and generated keys; created if missing.
+	DataDir string
+	// DSN names the database: "sqlite:<path>". Empty means a SQLite file
+	// in DataDir.
+	DSN string
+	// WebDir holds app.wasm and its precompressed copies.
+	WebDir string
+	// OriginPatterns are extra origins allowed for /ws and API writes.
+	OriginPatterns []string
+	// SecureCookies forces Secure cookies (behind a TLS proxy).
+	SecureCookies bool
+	// DemoPINs fixes the PINs of the demo staff ("manager", "cashier");
+	// missing ones are random. Only used when the database is new.
+	DemoPINs map[string]string
+	// PIN overrides the PIN hash cost (tests use a cheap one).
+	PIN *pos.PINParams
+	// Now is the clock; nil means time.Now.
+	Now    func() time.Time
+	Logger *slog.Logger
+}
+
+// Daemon is a running server.
+type Daemon struct {
+	cfg     Config
+	db      *sqlite.DB
+	svc     *pos.Service
+	handler http.Handler
+	creds   demo.Credentials
+	seeded  bool
+	cancel  context.CancelFunc
+	version string
+}
+
+// New opens the store (migrating it), seeds the demo restaurant in a new
+// database, and prepares the handler.
+func New(ctx context.Context, cfg Config) (*Daemon, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	if cfg.DataDir == "" {
+		return nil, errors.New("daemon: no data directory")
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("daemon: data directory: %w", err)
+	}
+	dsn := cfg.DSN
+	if dsn == "" {
+		dsn = "sqlite:" + filepath.Join(cfg.DataDir, "qrpos.db")
+	}
+	path, ok := strings.CutPrefix(dsn, "sqlite:")
+	if !ok || path == "" {
+		return nil, fmt.Errorf("daemon: unsupported database %q (want sqlite:<path>)", dsn)
+	}
+	wasm, err := httpapi.LoadWasm(cfg.WebDir)
+	if err != nil {
+		return nil, fmt.Errorf("daemon: %w", err)
+	}
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return nil, fmt.Errorf("daemon: %w", err)
+	}
+	pcfg := pos.DefaultConfig
+	if cfg.PIN != nil {
+		pcfg.PIN = *cfg.PIN
+	}
+	d := &Daemon{cfg: cfg, db: db, version: wasm.Version}
+	d.creds, d.seeded, err = demo.Seed(ctx, db, cfg.Now(), pcfg.PIN, cfg.DemoPINs)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+
+	life, cancel := context.WithCancel(context.Background())
+	d.cancel = cancel
+	h := hub.New()
+	var api *httpapi.Server
+	d.svc = pos.NewService(db, pcfg, cfg.Now, cfg.Logger, func(o pos.Order) { api.OrderEvent(o) })
+	api = httpapi.New(life, d.svc, h, httpapi.Config{OriginPatterns: cfg.OriginPatterns, SecureCookies: cfg.SecureCookies},
+		cfg.Logger, cfg.Now)
+
+	pwa.Register()
+	pages := pwa.Handler(pwa.Options{Version: wasm.Version, WasmContentLength: fmt.Sprint(wasm.Size)})
+	pages.Resources = sameOrigin{}
+	mux := http.NewServeMux()
+	api.Register(mux)
+	mux.Handle("/", httpapi.Web(pages, wasm, assets.FS))
+	d.handler = httpapi.SecurityHeaders(mux, nil)
+	return d, nil
+}
+
+// sameOrigin resolves /web/ resources to themselves: the daemon serves them.
+type sameOrigin struct{}
+
+func (sameOrigin) Resolve(p string) string { return p }
+
+var _ app.ResourceResolver = sameOrigin{}
+
+// Handler serves everything: API, events and the PWA.
+func (d *Daemon) Handler() http.Handler { return d.handler }
+
+// Service is the domain service (for tests and tools).
+func (d *Daemon) Service() *pos.Service { return d.svc }
+
+// Store is the database (for tests and tools).
+func (d *Daemon) Store() pos.Store { return d.db }
+
+// Version is the app build this server serves.
+func (d *Daemon) Version() string { return d.version }
+
+// DemoCredentials returns the demo PINs if this run seeded the database.
+func (d *Daemon) DemoCredentials() (demo.Credentials, bool) { return d.creds, d.seeded }
+
+// Serve answers HTTP on ln until ctx ends, then shuts down gracefully:
+// streams are told to go, requests in flight get up to 10 s to finish.
+func (d *Daemon) Serve(ctx context.Context, ln net.Listener) error {
+	return d.serve(ctx, ln, "", "")
+}
+
+// ServeTLS is Serve over HTTPS with the given certificate and key files.
+func (d *Daemon) ServeTLS(ctx context.Context, ln net.Listener, certFile, keyFile string) error {
+	return d.serve(ctx, ln, certFile, keyFile)
+}
+
+func (d *Daemon) serve(ctx context.Context, ln net.Listener, certFile, keyFile string) error {
+	srv := &http.Server{
+		Handler:           d.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(d.cfg.Logger.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() {
+		if certFile != "" {
+			errc <- srv.ServeTLS(ln, certFile, keyFile)
+			return
+		}
+		errc <- srv.Serve(ln)
+	}()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	d.cancel() // end WebSocket streams so Shutdown does not wait on them
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("daemon: shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// Close releases the store. Call it after Serve returned.
+func (d *Daemon) Close() error {
+	d.cancel()
+	return d.db.Close()
+}
