@@ -65,16 +65,21 @@ func HOTP(secret []byte, counter uint64, digits int, newHash func() hash.Hash) s
 	if newHash == nil {
 		newHash = sha1.New
 	}
+	return hotp(hmac.New(newHash, secret), counter, digits)
+}
+
+// hotp is HOTP with a fresh or reset HMAC, so that checking several
+// steps keys the HMAC once.
+func hotp(m hash.Hash, counter uint64, digits int) string {
 	var msg [8]byte
 	binary.BigEndian.PutUint64(msg[:], counter)
-	m := hmac.New(newHash, secret)
 	m.Write(msg[:])
-	sum := m.Sum(nil)
+	var buf [64]byte // the largest HMAC output in use (SHA-512)
+	sum := m.Sum(buf[:0])
 	// Dynamic truncation (RFC 4226 section 5.3): the low nibble of the
 	// last byte picks 4 bytes; the top bit is dropped to avoid sign issues.
 	off := sum[len(sum)-1] & 0x0f
-	bin := binary.BigEndian.Uint32(sum[off:off+4]) & 0x7fff_ffff
-	v := uint64(bin)
+	v := uint64(binary.BigEndian.Uint32(sum[off:off+4]) & 0x7fff_ffff)
 	mod := uint64(1)
 	for range digits {
 		mod *= 10
@@ -163,8 +168,14 @@ func VerifyWalletCode(secret []byte, otp string, t time.Time, lastUsedCounter in
 		return 0, ErrCodeInvalid
 	}
 	now := Counter(t, WalletStep)
+	m := hmac.New(sha1.New, secret)
+	fresh := true
 	matches := func(c int64) bool {
-		v := HOTP(secret, uint64(c), WalletDigits, nil)
+		if !fresh {
+			m.Reset()
+		}
+		fresh = false
+		v := hotp(m, uint64(c), WalletDigits)
 		return subtle.ConstantTimeCompare([]byte(v), []byte(otp)) == 1
 	}
 	used := false
