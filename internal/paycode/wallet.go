@@ -149,13 +149,15 @@ func ParseWalletCode(code string) (device uint32, otp string, err error) {
 // secret at time t, and returns the time step counter it was made for.
 //
 // It accepts the current step and one step either side (RFC 6238 section
-// 5.2: one step of clock skew and transmission delay), so a code lives 60
-// to 90 seconds. It refuses a counter at or below lastUsedCounter, the
-// counter the server stored when it last accepted a code of this device
-// (0 if never): each code pays once, and after a payment the phone must
-// wait for the next step. The server must store the returned counter in
-// the same transaction as the payment, conditionally on lastUsedCounter
-// being unchanged, so that two tills scanning one code cannot both win.
+// 5.2: one step of clock skew and transmission delay): with clocks in
+// step, a code works for 30 to 60 seconds after the phone shows it, and
+// the phone shows a new one every step. It refuses a counter at or below
+// lastUsedCounter, the counter the server stored when it last accepted a
+// code of this device (0 if never): each code pays once, and after a
+// payment the phone must wait for the next step. The server must store
+// the returned counter in the same transaction as the payment,
+// conditionally on lastUsedCounter being unchanged, so that two tills
+// scanning one code cannot both win.
 //
 // Values are compared in constant time. The errors are ErrCodeInvalid,
 // ErrCodeUsed, ErrCodeExpired (a value of the last few minutes) and
