@@ -1,0 +1,109 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"testing"
+
+	"qrpos/server/pos"
+	"qrpos/server/store/storetest"
+)
+
+func openTest(t testing.TB) *DB {
+	t.Helper()
+	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "qrpos.db"))
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return db
+}
+
+func TestStore(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) pos.Store { return openTest(t) })
+}
+
+func TestPragmas(t *testing.T) {
+	db := openTest(t)
+	for _, pool := range []struct {
+		name string
+		db   *sql.DB
+	}{
+		{"write", db.write},
+		{"read", db.read},
+	} {
+		t.Run(pool.name, func(t *testing.T) {
+			ctx := t.Context()
+			// Pragmas are per connection: check them on a connection of a
+			// transaction, as Read and Write use them.
+			tx, err := pool.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: pool.name == "read"})
+			if err != nil {
+				t.Fatalf("BeginTx: %v", err)
+			}
+			defer tx.Rollback()
+			for _, p := range []struct {
+				pragma string
+				want   string
+			}{
+				{"journal_mode", "wal"},
+				{"synchronous", "2"}, // FULL
+				{"foreign_keys", "1"},
+				{"busy_timeout", "10000"},
+			} {
+				var got string
+				if err := tx.QueryRowContext(ctx, "PRAGMA "+p.pragma).Scan(&got); err != nil {
+					t.Fatalf("PRAGMA %s: %v", p.pragma, err)
+				}
+				if got != p.want {
+					t.Errorf("PRAGMA %s: got %q, want %q", p.pragma, got, p.want)
+				}
+			}
+		})
+	}
+}
+
+// TestReadIsReadOnly checks that Read cannot write: its pool opens the file
+// read-only.
+func TestReadIsReadOnly(t *testing.T) {
+	db := openTest(t)
+	err := db.Read(t.Context(), func(tx pos.Tx) error {
+		return tx.CreateRestaurant(t.Context(), pos.Restaurant{ID: "r1", Name: "R", Currency: "CNY"})
+	})
+	if err == nil {
+		t.Errorf("CreateRestaurant in Read: got no error, want one")
+	}
+}
+
+// TestWriteContext checks that a writer waiting for the write connection
+// gives up when its context ends.
+func TestWriteContext(t *testing.T) {
+	db := openTest(t)
+	held := make(chan struct{})
+	release := make(chan struct{})
+	done := make(chan error)
+	go func() {
+		done <- db.Write(context.Background(), func(pos.Tx) error {
+			close(held)
+			<-release
+			return nil
+		})
+	}()
+	<-held
+	defer func() {
+		close(release)
+		if err := <-done; err != nil {
+			t.Errorf("Write holding the connection: %v", err)
+		}
+	}()
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	err := db.Write(ctx, func(pos.Tx) error { return nil })
+	if err == nil {
+		t.Errorf("Write with a cancelled context: got no error, want one")
+	}
+}
