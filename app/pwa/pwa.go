@@ -1,0 +1,73 @@
+// Package pwa wires the QRPOS progressive web app: Register declares every
+// route in one place (the WebAssembly app and the server's prerendering both
+// call it), and Handler returns the go-app handler with our own name, icons,
+// colours and stylesheet, so nothing is loaded from the internet.
+package pwa
+
+import (
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"qrpos/app/cashier"
+	"qrpos/app/client"
+)
+
+// Static resources, served by the server under /web/ from package assets.
+const (
+	IconPNG192 = "/web/icon-192.png"
+	IconPNG512 = "/web/icon-512.png"
+	IconSVG    = "/web/icon.svg"
+	Stylesheet = "/web/app.css"
+)
+
+// Theme colours, also used by app.css.
+const (
+	ThemeColor      = "#0b4f6c"
+	BackgroundColor = "#f3f5f7"
+)
+
+// Options are the per-build settings of the handler.
+type Options struct {
+	// Version identifies the build; tablets reload only when it changes.
+	Version string
+	// WasmContentLength is the uncompressed size of app.wasm in bytes, for
+	// the loader's progress (the wasm is served compressed).
+	WasmContentLength string
+}
+
+// Register declares the routes of the app. Calling it again is harmless.
+func Register() {
+	api := client.New()
+	app.Route("/", func() app.Composer { return cashier.NewLogin(api) })
+	app.Route(cashier.PathLogin, func() app.Composer { return cashier.NewLogin(api) })
+	app.Route(cashier.PathBoard, func() app.Composer { return cashier.NewBoard(api) })
+	app.Route(cashier.PathHistory, func() app.Composer { return cashier.NewHistory(api) })
+	app.Route(cashier.PathStaff, func() app.Composer { return cashier.NewStaff(api) })
+	app.RouteWithRegexp(cashier.CashPattern, func() app.Composer { return cashier.NewCash(api) })
+	app.RouteWithRegexp(cashier.OrderPattern, func() app.Composer { return cashier.NewOrder(api) })
+}
+
+// Handler returns the go-app handler serving the pages, app.js, the service
+// worker and the manifest. The server serves /web/ itself.
+func Handler(o Options) *app.Handler {
+	return &app.Handler{
+		Name:        "QRPOS",
+		ShortName:   "QRPOS",
+		Title:       "QRPOS",
+		Description: "QRPOS restaurant point of sale: orders, tables and payments.",
+		Author:      "QRPOS",
+		Lang:        "en",
+		Icon: app.Icon{
+			Default:  IconPNG192,
+			Large:    IconPNG512,
+			Maskable: IconPNG512,
+			SVG:      IconSVG,
+		},
+		Image:             IconPNG512,
+		ThemeColor:        ThemeColor,
+		BackgroundColor:   BackgroundColor,
+		LoadingLabel:      "Loading QRPOS… {progress}%",
+		Styles:            []string{Stylesheet},
+		Version:           o.Version,
+		WasmContentLength: o.WasmContentLength,
+	}
+}
