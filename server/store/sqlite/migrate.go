@@ -26,8 +26,6 @@ type migration struct {
 	sql     string
 }
 
-var migrationName = regexp.MustCompile(`^([0-9]{4})_[a-z0-9_]+\.sql$`)
-
 // migrations returns the embedded migrations ordered by version. Versions
 // start at 1 and have no gaps or duplicates.
 func migrations() ([]migration, error) {
@@ -35,6 +33,7 @@ func migrations() ([]migration, error) {
 	if err != nil {
 		return nil, err
 	}
+	migrationName := regexp.MustCompile(`^([0-9]{4})_[a-z0-9_]+\.sql$`)
 	var ms []migration
 	for _, e := range entries {
 		m := migrationName.FindStringSubmatch(e.Name())

@@ -87,7 +87,7 @@ func TestWriteContext(t *testing.T) {
 	release := make(chan struct{})
 	done := make(chan error)
 	go func() {
-		done <- db.Write(context.Background(), func(pos.Tx) error {
+		done <- db.Write(t.Context(), func(pos.Tx) error {
 			close(held)
 			<-release
 			return nil

@@ -47,7 +47,7 @@ func testCategories(t *testing.T, open func(t *testing.T) pos.Store) {
 			return err
 		}
 		want := []pos.Category{cats[2], cats[1], cats[0]}
-		if diff := cmp.Diff(want, got, opts); diff != "" {
+		if diff := cmp.Diff(want, got, opts()); diff != "" {
 			t.Errorf("ListCategories(%q) mismatch, want by position then name (-want +got):\n%s", store1, diff)
 		}
 		got, err = tx.ListCategories(ctx, "store-empty")
@@ -112,7 +112,7 @@ func testModifierGroups(t *testing.T, open func(t *testing.T) pos.Store) {
 		spice.Modifiers = []pos.Modifier{spice.Modifiers[1], spice.Modifiers[2], spice.Modifiers[0]}
 		extras.Modifiers = []pos.Modifier{extras.Modifiers[1], extras.Modifiers[0], extras.Modifiers[2]}
 		want := []pos.ModifierGroup{extras, size, spice}
-		if diff := cmp.Diff(want, got, opts); diff != "" {
+		if diff := cmp.Diff(want, got, opts()); diff != "" {
 			t.Errorf("ListModifierGroups(%q) mismatch, want groups and modifiers by position then name (-want +got):\n%s", store1, diff)
 		}
 		return nil
@@ -174,7 +174,7 @@ func testItems(t *testing.T, open func(t *testing.T) pos.Store) {
 			if err != nil {
 				return err
 			}
-			if diff := cmp.Diff(want, got, opts); diff != "" {
+			if diff := cmp.Diff(want, got, opts()); diff != "" {
 				t.Errorf("ItemByID(%q) mismatch (-want +got):\n%s", want.ID, diff)
 			}
 		}
@@ -183,7 +183,7 @@ func testItems(t *testing.T, open func(t *testing.T) pos.Store) {
 			return err
 		}
 		want := []pos.Item{items[2], items[1], items[0]}
-		if diff := cmp.Diff(want, got, opts); diff != "" {
+		if diff := cmp.Diff(want, got, opts()); diff != "" {
 			t.Errorf("ListItems(%q) mismatch, want by position then name (-want +got):\n%s", store1, diff)
 		}
 		return nil
@@ -222,7 +222,7 @@ func testTables(t *testing.T, open func(t *testing.T) pos.Store) {
 		if err != nil {
 			return err
 		}
-		if diff := cmp.Diff(extra[1], got, opts); diff != "" {
+		if diff := cmp.Diff(extra[1], got, opts()); diff != "" {
 			t.Errorf("TableByID(%q) mismatch (-want +got):\n%s", "table-a", diff)
 		}
 		list, err := tx.ListTables(ctx, store1)

@@ -117,7 +117,7 @@ func testOrderRoundTrip(t *testing.T, open func(t *testing.T) pos.Store) {
 	for _, want := range all {
 		t.Run(want.ID, func(t *testing.T) {
 			got := getOrder(t, s, store1, want.ID)
-			if diff := cmp.Diff(want, got, opts); diff != "" {
+			if diff := cmp.Diff(want, got, opts()); diff != "" {
 				t.Errorf("OrderByID(%q) mismatch (-want +got):\n%s", want.ID, diff)
 			}
 		})
@@ -212,7 +212,7 @@ func testCreateOrderConflicts(t *testing.T, open func(t *testing.T) pos.Store) {
 			checkErr(t, "CreateOrder("+tt.order.ID+")", err, tt.want)
 			if tt.want == nil && err == nil {
 				got := getOrder(t, s, tt.order.StoreID, tt.order.ID)
-				if diff := cmp.Diff(tt.order, got, opts); diff != "" {
+				if diff := cmp.Diff(tt.order, got, opts()); diff != "" {
 					t.Errorf("OrderByID(%q) mismatch (-want +got):\n%s", tt.order.ID, diff)
 				}
 			}
@@ -258,7 +258,7 @@ func testUpdateOrderLines(t *testing.T, open func(t *testing.T) pos.Store) {
 
 			want.Tenders = []pos.Tender{tender} // UpdateOrder leaves the tenders alone
 			got := getOrder(t, s, store1, o.ID)
-			if diff := cmp.Diff(want, got, opts); diff != "" {
+			if diff := cmp.Diff(want, got, opts()); diff != "" {
 				t.Errorf("OrderByID after UpdateOrder mismatch (-want +got):\n%s", diff)
 			}
 		})
@@ -302,7 +302,7 @@ func testUpdateOrderVersion(t *testing.T, open func(t *testing.T) pos.Store) {
 		}, pos.ErrNotFound},
 	})
 	// The failed updates changed nothing.
-	if diff := cmp.Diff(v2, getOrder(t, s, store1, o.ID), opts); diff != "" {
+	if diff := cmp.Diff(v2, getOrder(t, s, store1, o.ID), opts()); diff != "" {
 		t.Errorf("OrderByID after failed updates mismatch (-want +got):\n%s", diff)
 	}
 
@@ -323,7 +323,7 @@ func testUpdateOrderStatus(t *testing.T, open func(t *testing.T) pos.Store) {
 	paid := closed(o, pos.StatusPaid, 5)
 	paid.Version = 2
 	write(t, s, func(ctx context.Context, tx pos.Tx) error { return tx.UpdateOrder(ctx, paid) })
-	if diff := cmp.Diff(paid, getOrder(t, s, store1, o.ID), opts); diff != "" {
+	if diff := cmp.Diff(paid, getOrder(t, s, store1, o.ID), opts()); diff != "" {
 		t.Errorf("OrderByID after paying mismatch (-want +got):\n%s", diff)
 	}
 
@@ -339,7 +339,7 @@ func testUpdateOrderStatus(t *testing.T, open func(t *testing.T) pos.Store) {
 	voided := next
 	voided.Status, voided.ClosedAt, voided.VoidReason, voided.Version, voided.UpdatedAt = pos.StatusVoid, new(at(8)), "mistake", 2, at(8)
 	write(t, s, func(ctx context.Context, tx pos.Tx) error { return tx.UpdateOrder(ctx, voided) })
-	if diff := cmp.Diff(voided, getOrder(t, s, store1, next.ID), opts); diff != "" {
+	if diff := cmp.Diff(voided, getOrder(t, s, store1, next.ID), opts()); diff != "" {
 		t.Errorf("OrderByID after voiding mismatch (-want +got):\n%s", diff)
 	}
 	write(t, s, func(ctx context.Context, tx pos.Tx) error { return tx.UpdateOrder(ctx, reopened) })
@@ -368,7 +368,7 @@ func testTenders(t *testing.T, open func(t *testing.T) pos.Store) {
 	})
 	want := o
 	want.Tenders = tenders
-	if diff := cmp.Diff(want, getOrder(t, s, store1, o.ID), opts); diff != "" {
+	if diff := cmp.Diff(want, getOrder(t, s, store1, o.ID), opts()); diff != "" {
 		t.Errorf("OrderByID with tenders mismatch, want them in the order added (-want +got):\n%s", diff)
 	}
 
@@ -429,7 +429,7 @@ func testListOrders(t *testing.T, open func(t *testing.T) pos.Store) {
 				got, err = tx.ListOrders(ctx, tt.filter)
 				return err
 			})
-			if diff := cmp.Diff(tt.want, got, opts); diff != "" {
+			if diff := cmp.Diff(tt.want, got, opts()); diff != "" {
 				t.Errorf("ListOrders(%+v) mismatch, want newest first with lines and tenders (-want +got):\n%s", tt.filter, diff)
 			}
 		})
@@ -449,7 +449,7 @@ func testIdempotency(t *testing.T, open func(t *testing.T) pos.Store) {
 		if err != nil {
 			return err
 		}
-		if diff := cmp.Diff(rec, got, opts); diff != "" {
+		if diff := cmp.Diff(rec, got, opts()); diff != "" {
 			t.Errorf("IdempotencyByKey(%q) mismatch (-want +got):\n%s", rec.Key, diff)
 		}
 		return nil
@@ -514,7 +514,7 @@ func testRollback(t *testing.T, open func(t *testing.T) pos.Store) {
 			return err
 		}, pos.ErrNotFound},
 	})
-	if diff := cmp.Diff(o, getOrder(t, s, store1, o.ID), opts); diff != "" {
+	if diff := cmp.Diff(o, getOrder(t, s, store1, o.ID), opts()); diff != "" {
 		t.Errorf("OrderByID after a rolled back update mismatch (-want +got):\n%s", diff)
 	}
 }

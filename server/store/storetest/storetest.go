@@ -54,7 +54,7 @@ func Run(t *testing.T, open func(t *testing.T) pos.Store) {
 
 // opts compares what a store returns with what was stored: a backend may
 // return nil or an empty slice for an empty list.
-var opts = cmp.Options{cmpopts.EquateEmpty()}
+func opts() cmp.Option { return cmpopts.EquateEmpty() }
 
 // at is a time of the suite, minutes after a fixed start, in microseconds
 // (what callers store) and UTC (what a store returns).
@@ -175,7 +175,7 @@ func testRestaurants(t *testing.T, open func(t *testing.T) pos.Store) {
 		if err != nil {
 			return err
 		}
-		if diff := cmp.Diff(beta, got, opts); diff != "" {
+		if diff := cmp.Diff(beta, got, opts()); diff != "" {
 			t.Errorf("RestaurantByID(%q) mismatch (-want +got):\n%s", beta.ID, diff)
 		}
 		if loc := got.CreatedAt.Location(); loc != time.UTC {
@@ -185,7 +185,7 @@ func testRestaurants(t *testing.T, open func(t *testing.T) pos.Store) {
 		if err != nil {
 			return err
 		}
-		if diff := cmp.Diff([]pos.Restaurant{alpha, beta}, list, opts); diff != "" {
+		if diff := cmp.Diff([]pos.Restaurant{alpha, beta}, list, opts()); diff != "" {
 			t.Errorf("ListRestaurants() mismatch, want ordered by name (-want +got):\n%s", diff)
 		}
 		return nil
@@ -229,7 +229,7 @@ func testStaff(t *testing.T, open func(t *testing.T) pos.Store) {
 		if err != nil {
 			return err
 		}
-		if diff := cmp.Diff(locked, got, opts); diff != "" {
+		if diff := cmp.Diff(locked, got, opts()); diff != "" {
 			t.Errorf("StaffByID(%q) mismatch (-want +got):\n%s", locked.ID, diff)
 		}
 		list, err := tx.ListStaff(ctx, store1)
@@ -243,7 +243,7 @@ func testStaff(t *testing.T, open func(t *testing.T) pos.Store) {
 		if diff := cmp.Diff([]string{"Aaron", "Alice", "Bob", "Dave"}, names); diff != "" {
 			t.Errorf("ListStaff(%q) names mismatch, want ordered by name and one store (-want +got):\n%s", store1, diff)
 		}
-		if diff := cmp.Diff(inactive, list[0], opts); diff != "" {
+		if diff := cmp.Diff(inactive, list[0], opts()); diff != "" {
 			t.Errorf("ListStaff(%q)[0] mismatch (-want +got):\n%s", store1, diff)
 		}
 		return nil
@@ -259,7 +259,7 @@ func testStaff(t *testing.T, open func(t *testing.T) pos.Store) {
 		if err != nil {
 			return err
 		}
-		if diff := cmp.Diff(updated, got, opts); diff != "" {
+		if diff := cmp.Diff(updated, got, opts()); diff != "" {
 			t.Errorf("StaffByID(%q) after UpdateStaff mismatch (-want +got):\n%s", locked.ID, diff)
 		}
 		return nil
@@ -334,7 +334,7 @@ func testSessions(t *testing.T, open func(t *testing.T) pos.Store) {
 		if err != nil {
 			t.Fatalf("SessionByTokenHash: %v", err)
 		}
-		if diff := cmp.Diff(a1, got, opts); diff != "" {
+		if diff := cmp.Diff(a1, got, opts()); diff != "" {
 			t.Errorf("SessionByTokenHash mismatch (-want +got):\n%s", diff)
 		}
 	})
@@ -346,7 +346,7 @@ func testSessions(t *testing.T, open func(t *testing.T) pos.Store) {
 		}
 		want := a2
 		want.LastSeenAt = at(30)
-		if diff := cmp.Diff(want, got, opts); diff != "" {
+		if diff := cmp.Diff(want, got, opts()); diff != "" {
 			t.Errorf("SessionByTokenHash after TouchSession mismatch (-want +got):\n%s", diff)
 		}
 	})
@@ -408,7 +408,7 @@ func testSessions(t *testing.T, open func(t *testing.T) pos.Store) {
 		if err != nil {
 			t.Fatalf("SessionByTokenHash of another staff after DeleteSessionsOf: %v", err)
 		}
-		if diff := cmp.Diff(c1, got, opts); diff != "" {
+		if diff := cmp.Diff(c1, got, opts()); diff != "" {
 			t.Errorf("SessionByTokenHash of another staff mismatch (-want +got):\n%s", diff)
 		}
 	})
