@@ -1,0 +1,48 @@
+# QRPOS. The two commands users need: `make run` and `make test`.
+GO      ?= go
+GOFLAGS ?= -trimpath
+WASM     = web/app.wasm
+PLATFORMS = linux/amd64 linux/arm64 windows/amd64 darwin/arm64
+
+.PHONY: run test build wasm cross lint bench clean
+
+## run: build everything and start the server with its embedded defaults
+run: build
+	./bin/server
+
+## build: the wasm app, the server and the bridge
+build: wasm
+	$(GO) build $(GOFLAGS) -o bin/server ./server
+	$(GO) build $(GOFLAGS) -o bin/bridge ./bridge
+
+## wasm: build web/app.wasm (with the toolchain's wasm_exec.js) and precompress it
+wasm:
+	GOOS=js GOARCH=wasm $(GO) build $(GOFLAGS) -ldflags="-s -w" -o $(WASM) ./app
+	cp "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" web/wasm_exec.js
+	$(GO) run ./tools/precompress $(WASM)
+
+## test: every test, including the headless-Chromium ones
+test: wasm lint
+	$(GO) test -race -timeout 20m ./...
+
+## lint: formatting and vet, for the native and the js/wasm builds
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet ./app/... ./internal/...
+
+## bench: benchmarks (wasm size, login time in Chromium, store and parsers)
+bench: wasm
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
+
+## cross: server and bridge for every supported platform, without cgo
+cross: wasm
+	@for p in $(PLATFORMS); do \
+		os=$${p%/*}; arch=$${p#*/}; ext=; [ $$os = windows ] && ext=.exe; \
+		echo "$$os/$$arch"; \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build $(GOFLAGS) -o bin/$$os-$$arch/server$$ext ./server || exit 1; \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build $(GOFLAGS) -o bin/$$os-$$arch/bridge$$ext ./bridge || exit 1; \
+	done
+
+clean:
+	rm -rf bin web/app.wasm web/app.wasm.br web/app.wasm.gz web/wasm_exec.js
