@@ -9,22 +9,6 @@ import (
 	"qrpos/server/pos"
 )
 
-// errCase is a call that must fail with want (or succeed, for a nil want).
-type errCase struct {
-	name string
-	fn   func(ctx context.Context, tx pos.Tx) error
-	want error
-}
-
-func runErrCases(t *testing.T, s pos.Store, tests []errCase) {
-	t.Helper()
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			checkErr(t, tt.name, writeErr(t, s, tt.fn), tt.want)
-		})
-	}
-}
-
 func testCategories(t *testing.T, open func(t *testing.T) pos.Store) {
 	s := openSeeded(t, open)
 	cats := []pos.Category{

@@ -517,6 +517,21 @@ func testRollback(t *testing.T, open func(t *testing.T) pos.Store) {
 	if diff := cmp.Diff(o, getOrder(t, s, store1, o.ID), opts()); diff != "" {
 		t.Errorf("OrderByID after a rolled back update mismatch (-want +got):\n%s", diff)
 	}
+
+	t.Run("cancelled context", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(t.Context())
+		cancel()
+		err := s.Write(ctx, func(tx pos.Tx) error {
+			return tx.CreateRestaurant(ctx, pos.Restaurant{ID: "store-cancelled", Name: "New", Currency: "CNY", CreatedAt: at(1)})
+		})
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("Write with a cancelled context: got error %v, want %v", err, context.Canceled)
+		}
+		checkErr(t, "RestaurantByID after a cancelled Write", readErr(t, s, func(ctx context.Context, tx pos.Tx) error {
+			_, err := tx.RestaurantByID(ctx, "store-cancelled")
+			return err
+		}), pos.ErrNotFound)
+	})
 }
 
 // testConcurrentUpdates checks that Write serialises read-modify-write

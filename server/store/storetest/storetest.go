@@ -102,6 +102,24 @@ func checkErr(t *testing.T, what string, err, want error) {
 	}
 }
 
+// errCase is a call that must fail with want (or succeed, for a nil want).
+type errCase struct {
+	name string
+	fn   func(ctx context.Context, tx pos.Tx) error
+	want error
+}
+
+// runErrCases runs each case as a subtest, in a Write transaction of its
+// own, so a failing case rolls back and leaves the store as it was.
+func runErrCases(t *testing.T, s pos.Store, tests []errCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			checkErr(t, tt.name, writeErr(t, s, tt.fn), tt.want)
+		})
+	}
+}
+
 // Fixture ids. seed creates them.
 const (
 	store1 = "store-1"
@@ -191,11 +209,7 @@ func testRestaurants(t *testing.T, open func(t *testing.T) pos.Store) {
 		return nil
 	})
 
-	tests := []struct {
-		name string
-		fn   func(ctx context.Context, tx pos.Tx) error
-		want error
-	}{
+	runErrCases(t, s, []errCase{
 		{"missing", func(ctx context.Context, tx pos.Tx) error {
 			_, err := tx.RestaurantByID(ctx, "r-missing")
 			return err
@@ -203,12 +217,7 @@ func testRestaurants(t *testing.T, open func(t *testing.T) pos.Store) {
 		{"duplicate id", func(ctx context.Context, tx pos.Tx) error {
 			return tx.CreateRestaurant(ctx, pos.Restaurant{ID: alpha.ID, Name: "Other", Currency: "CNY", CreatedAt: at(3)})
 		}, pos.ErrConflict},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			checkErr(t, tt.name, writeErr(t, s, tt.fn), tt.want)
-		})
-	}
+	})
 }
 
 func testStaff(t *testing.T, open func(t *testing.T) pos.Store) {
@@ -265,11 +274,7 @@ func testStaff(t *testing.T, open func(t *testing.T) pos.Store) {
 		return nil
 	})
 
-	tests := []struct {
-		name string
-		fn   func(ctx context.Context, tx pos.Tx) error
-		want error
-	}{
+	runErrCases(t, s, []errCase{
 		{"missing", func(ctx context.Context, tx pos.Tx) error {
 			_, err := tx.StaffByID(ctx, store1, "staff-missing")
 			return err
@@ -287,12 +292,7 @@ func testStaff(t *testing.T, open func(t *testing.T) pos.Store) {
 		{"duplicate id", func(ctx context.Context, tx pos.Tx) error {
 			return tx.CreateStaff(ctx, pos.Staff{ID: alice, StoreID: store1, Name: "Alice 2", Role: pos.RoleCashier, CreatedAt: at(3)})
 		}, pos.ErrConflict},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			checkErr(t, tt.name, writeErr(t, s, tt.fn), tt.want)
-		})
-	}
+	})
 
 	t.Run("unknown role", func(t *testing.T) {
 		err := writeErr(t, s, func(ctx context.Context, tx pos.Tx) error {
@@ -351,11 +351,7 @@ func testSessions(t *testing.T, open func(t *testing.T) pos.Store) {
 		}
 	})
 
-	tests := []struct {
-		name string
-		fn   func(ctx context.Context, tx pos.Tx) error
-		want error
-	}{
+	runErrCases(t, s, []errCase{
 		{"get missing", func(ctx context.Context, tx pos.Tx) error {
 			_, err := tx.SessionByTokenHash(ctx, []byte("hash-missing"))
 			return err
@@ -373,12 +369,7 @@ func testSessions(t *testing.T, open func(t *testing.T) pos.Store) {
 		{"delete sessions of staff without any", func(ctx context.Context, tx pos.Tx) error {
 			return tx.DeleteSessionsOf(ctx, store2, carol)
 		}, nil},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			checkErr(t, tt.name, writeErr(t, s, tt.fn), tt.want)
-		})
-	}
+	})
 
 	t.Run("delete", func(t *testing.T) {
 		write(t, s, func(ctx context.Context, tx pos.Tx) error { return tx.DeleteSession(ctx, b1.TokenHash) })
