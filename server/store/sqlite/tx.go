@@ -21,7 +21,7 @@ type rowScanner interface {
 	Scan(dest ...any) error
 }
 
-// exec runs a statement that must change exactly one row; none is
+// execOne runs a statement that must change exactly one row; none is
 // pos.ErrNotFound.
 func (t *tx) execOne(ctx context.Context, op, query string, args ...any) error {
 	res, err := t.tx.ExecContext(ctx, query, args...)
