@@ -135,6 +135,7 @@ func (p *BoardPage) quickSale(ctx app.Context, e app.Event) { p.create(ctx, "", 
 // create opens a new order (tableID "" for a quick sale) and goes to it. A
 // table that got busy meanwhile opens its order instead.
 func (p *BoardPage) create(ctx app.Context, tableID, marker string) {
+	ctx = p.pg
 	if p.opening != "" {
 		return
 	}
@@ -206,7 +207,7 @@ func (p *BoardPage) Render() app.UI {
 				DataSet("testid", "board-quick-order").
 				DataSet("order-id", o.ID).
 				Aria("label", "Open quick sale number "+strconv.Itoa(o.Number)).
-				OnClick(func(ctx app.Context, e app.Event) { ctx.Navigate(OrderPath(o.ID)) }).
+				OnClick(func(ctx app.Context, e app.Event) { ctx.Navigate(OrderPath(o.ID)) }, app.EventScope(o.ID)).
 				Body(
 					app.Span().Text("#"+strconv.Itoa(o.Number)+" · "+statusLabel(o.Status)),
 					widget.Money("board-quick-total", o.Totals.Total),
@@ -240,7 +241,7 @@ func (p *BoardPage) tableTile(t wire.Table) app.UI {
 		DataSet("state", state).
 		Aria("label", "Open "+label).
 		Disabled(p.opening != "").
-		OnClick(p.openTable(t)).
+		OnClick(p.openTable(t), app.EventScope(t.ID, t.OrderID, o.ID)).
 		Body(
 			app.Span().Class("name").Text(t.Name),
 			app.If(!busy, func() app.UI {

@@ -109,6 +109,7 @@ func (p *CashPage) complete(ctx app.Context, e app.Event) {
 		p.tenderID = p.api.NewID()
 	}
 	p.busy = true
+	ctx = p.pg
 	req := wire.CashRequest{TenderID: p.tenderID, Tendered: tendered}
 	ctx.Async(func() {
 		o, err := p.api.Cash(ctx, p.id, req)
@@ -174,7 +175,7 @@ func (p *CashPage) Render() app.UI {
 							DataSet("testid", testid).
 							DataSet("minor", a.Minor).
 							Aria("label", "Tendered "+a.String()).
-							OnClick(func(ctx app.Context, e app.Event) { p.entry = widget.AmountEntry(a) }).
+							OnClick(func(ctx app.Context, e app.Event) { p.entry = widget.AmountEntry(a) }, app.EventScope(a.Minor)).
 							Text(text)
 					}),
 				),

@@ -65,12 +65,18 @@ type base struct {
 
 	errMsg   string
 	errOrder string // the order an error points at (a busy table's order)
+
+	// pg is the page's own context (from OnNav). Work started by an event
+	// handler dispatches its result through pg, not through the handler's
+	// context: go-app drops a Dispatch whose source element was removed
+	// meanwhile (a dialog closed, a line deleted, a category switched).
+	pg app.Context
 }
 
 // Message turns an error into words for the cashier.
 func Message(err error) string {
 	if e, ok := client.AsError(err); ok {
-		return e.Error()
+		return sentence(e.Error())
 	}
 	if errors.Is(err, client.ErrNetwork) {
 		return "No connection to the server. The change is kept on this tablet and will be sent again."
@@ -78,7 +84,12 @@ func Message(err error) string {
 	if errors.Is(err, context.Canceled) {
 		return ""
 	}
-	s := err.Error()
+	return sentence(err.Error())
+}
+
+// sentence starts s with a capital letter (Go errors, and the server's
+// messages, start in lower case).
+func sentence(s string) string {
 	if s == "" {
 		return "Something went wrong."
 	}
@@ -107,6 +118,7 @@ func (b *base) fail(ctx app.Context, err error) {
 // begin runs load once the session is known, from the shared state or asked
 // from the server. It does nothing while the server prerenders the page.
 func (b *base) begin(ctx app.Context, load func(app.Context)) {
+	b.pg = ctx
 	if app.IsServer {
 		return
 	}
@@ -142,6 +154,7 @@ func (b *base) flush(ctx app.Context) {
 }
 
 func (b *base) logout(ctx app.Context, e app.Event) {
+	ctx = b.pg
 	ctx.Async(func() {
 		err := b.api.Logout(ctx)
 		ctx.Dispatch(func(ctx app.Context) {

@@ -39,6 +39,7 @@ func (p *HistoryPage) OnNav(ctx app.Context) {
 func (p *HistoryPage) OnDismount() { p.live.stop() }
 
 func (p *HistoryPage) refresh(ctx app.Context, e app.Event) {
+	ctx = p.pg
 	ctx.Async(func() {
 		list, err := p.api.Orders(ctx, wire.OrderClosed)
 		ctx.Dispatch(func(ctx app.Context) {

@@ -29,6 +29,7 @@ type LoginPage struct {
 	pin     string
 	busy    bool
 	message string
+	pg      app.Context // see base.pg
 }
 
 // NewLogin returns the login page.
@@ -37,6 +38,7 @@ func NewLogin(api *client.Client) *LoginPage { return &LoginPage{api: api} }
 // OnNav loads the staff list and skips the page when a session exists.
 func (p *LoginPage) OnNav(ctx app.Context) {
 	ctx.Page().SetTitle("QRPOS · Log in")
+	p.pg = ctx
 	if app.IsServer {
 		return
 	}
@@ -79,6 +81,7 @@ func (p *LoginPage) submit(ctx app.Context, e app.Event) {
 		return
 	}
 	p.busy = true
+	ctx = p.pg
 	req := wire.LoginRequest{StoreID: p.store.ID, StaffID: p.picked, PIN: p.pin}
 	ctx.Async(func() {
 		s, err := p.api.Login(ctx, req)
@@ -161,7 +164,7 @@ func (p *LoginPage) tile(s wire.StaffInfo) app.UI {
 		DataSet("staff-id", s.ID).
 		Aria("label", label).
 		Aria("pressed", s.ID == p.picked).
-		OnClick(p.pick(s.ID)).
+		OnClick(p.pick(s.ID), app.EventScope(s.ID)).
 		Body(
 			app.Span().Class("avatar").Aria("hidden", "true").Text(initial),
 			app.Span().Text(s.Name),

@@ -3,6 +3,7 @@ package cashier
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -111,6 +112,7 @@ func (p *OrderPage) editable() bool {
 
 // mutate runs a state-changing call and shows its answer.
 func (p *OrderPage) mutate(ctx app.Context, call func(context.Context) (wire.Order, error)) {
+	ctx = p.pg
 	p.busy++
 	ctx.Async(func() {
 		o, err := call(ctx)
@@ -232,7 +234,7 @@ func (p *OrderPage) renderMenu() app.UI {
 					DataSet("testid", "menu-category").
 					DataSet("category-name", c.Name).
 					Aria("pressed", c.ID == p.cat).
-					OnClick(func(ctx app.Context, e app.Event) { p.cat = c.ID }).
+					OnClick(func(ctx app.Context, e app.Event) { p.cat = c.ID }, app.EventScope(c.ID)).
 					Text(c.Name)
 			}),
 		),
@@ -250,7 +252,7 @@ func (p *OrderPage) renderMenu() app.UI {
 					DataSet("item-name", it.Name).
 					Aria("label", label).
 					Disabled(!editable || !it.Available).
-					OnClick(p.tapItem(it)).
+					OnClick(p.tapItem(it), app.EventScope(it.ID)).
 					Body(
 						app.Span().Text(it.Name),
 						app.If(len(it.ModifierGroups) > 0, func() app.UI { return app.Span().Class("badge").Text("options") }),
@@ -365,7 +367,7 @@ func (p *OrderPage) renderLine(l wire.Line, editable bool) app.UI {
 					DataSet("testid", "line-dec").
 					Aria("label", "One less "+l.Name).
 					Disabled(!editable || l.Qty <= 1 || p.busy > 0).
-					OnClick(p.setQty(l, l.Qty-1)).
+					OnClick(p.setQty(l, l.Qty-1), app.EventScope(l.ID, l.Qty)).
 					Text("−"),
 				app.Span().Class("n").DataSet("testid", "line-qty").Aria("label", "Quantity").Text(strconv.Itoa(l.Qty)),
 				app.Button().
@@ -374,7 +376,7 @@ func (p *OrderPage) renderLine(l wire.Line, editable bool) app.UI {
 					DataSet("testid", "line-inc").
 					Aria("label", "One more "+l.Name).
 					Disabled(!editable || p.busy > 0).
-					OnClick(p.setQty(l, l.Qty+1)).
+					OnClick(p.setQty(l, l.Qty+1), app.EventScope(l.ID, l.Qty)).
 					Text("+"),
 				app.Span().Class("hide-phone").Style("color", "var(--muted)").Text("× "+l.UnitPrice.String()),
 				app.Button().
@@ -383,7 +385,7 @@ func (p *OrderPage) renderLine(l wire.Line, editable bool) app.UI {
 					DataSet("testid", "line-remove").
 					Aria("label", "Remove "+l.Name).
 					Disabled(!editable || p.busy > 0).
-					OnClick(p.removeLine(l)).
+					OnClick(p.removeLine(l), app.EventScope(l.ID)).
 					Text("Remove"),
 			),
 		)
@@ -414,7 +416,7 @@ func (p *OrderPage) renderPick() app.UI {
 							DataSet("testid", "modifier-option").
 							DataSet("modifier-name", mod.Name).
 							Aria("pressed", m.sel.Chosen(g.ID, mod.ID)).
-							OnClick(func(ctx app.Context, e app.Event) { m.sel = m.sel.Toggle(g, mod.ID) }).
+							OnClick(func(ctx app.Context, e app.Event) { m.sel = m.sel.Toggle(g, mod.ID) }, app.EventScope(m.item.ID, g.ID, mod.ID)).
 							Text(text)
 					})),
 				)
@@ -428,7 +430,7 @@ func (p *OrderPage) renderPick() app.UI {
 			MaxLength(maxNote).
 			Placeholder("e.g. no peanuts").
 			Value(m.note).
-			OnInput(func(ctx app.Context, e app.Event) { m.note = ctx.JSSrc().Get("value").String() }),
+			OnInput(func(ctx app.Context, e app.Event) { m.note = ctx.JSSrc().Get("value").String() }, app.EventScope(fmt.Sprintf("%p", m))),
 		app.P().Class("hint").DataSet("testid", "modifier-hint").Attr("role", "alert").Text(problem),
 		app.Div().Class("actions").Body(
 			app.Button().
@@ -448,7 +450,7 @@ func (p *OrderPage) renderPick() app.UI {
 					}
 					p.pick = nil
 					p.addLine(ctx, m.item, m.sel.IDs(m.groups), strings.TrimSpace(m.note))
-				}).
+				}, app.EventScope(fmt.Sprintf("%p", m))).
 				Text("Add · "+price.String()),
 		),
 	)

@@ -48,6 +48,7 @@ func (p *StaffPage) unlock(s wire.StaffInfo) app.EventHandler {
 			return
 		}
 		p.unlocking = s.ID
+		ctx = p.pg
 		ctx.Async(func() {
 			got, err := p.api.Unlock(ctx, s.ID)
 			ctx.Dispatch(func(ctx app.Context) {
@@ -117,7 +118,7 @@ func (p *StaffPage) row(s wire.StaffInfo) app.UI {
 						DataSet("testid", "staff-unlock").
 						Aria("label", "Unlock "+s.Name).
 						Disabled(p.unlocking != "").
-						OnClick(p.unlock(s)).
+						OnClick(p.unlock(s), app.EventScope(s.ID)).
 						Text("Unlock")
 				}),
 			),

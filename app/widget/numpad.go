@@ -44,7 +44,7 @@ func Numpad(prefix string, dot bool, onKey func(ctx app.Context, key string)) ap
 				Type("button").
 				DataSet("testid", prefix+"-key-"+name).
 				Aria("label", label).
-				OnClick(func(ctx app.Context, e app.Event) { onKey(ctx, k) }).
+				OnClick(func(ctx app.Context, e app.Event) { onKey(ctx, k) }, app.EventScope(prefix, k)).
 				Text(text)
 		}))
 }

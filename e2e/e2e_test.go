@@ -1,0 +1,578 @@
+// Package e2e drives the cashier PWA in headless Chromium against a real
+// server started in-process: the WebAssembly app is built from source, the
+// server is qrpos/server/daemon on a random port with the demo restaurant.
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	cdpruntime "github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"qrpos/internal/money"
+	"qrpos/internal/wire"
+	"qrpos/server/daemon"
+)
+
+// Demo PINs fixed for the test.
+var demoPINs = map[string]string{"manager": "2468", "cashier": "1357"}
+
+const (
+	stepTimeout = 60 * time.Second
+	cashierName = "Wang Wei"
+	managerName = "Li Na"
+)
+
+// goTool returns the go command of the toolchain running the test, so the
+// wasm and the server come from the same Go (wasm_exec.js must match).
+func goTool() string {
+	p := filepath.Join(runtime.GOROOT(), "bin", "go")
+	if _, err := os.Stat(p); err == nil {
+		return p
+	}
+	return "go"
+}
+
+// moduleRoot is the directory holding go.mod (the test runs in e2e/).
+func moduleRoot(tb testing.TB) string {
+	tb.Helper()
+	dir, err := filepath.Abs("..")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "go.mod")); err != nil {
+		tb.Fatalf("no go.mod in %s: %v", dir, err)
+	}
+	return dir
+}
+
+// buildWasm compiles ./app for js/wasm into a new directory, as released
+// (stripped, trimmed paths), with the toolchain's wasm_exec.js next to it.
+func buildWasm(tb testing.TB) string {
+	tb.Helper()
+	dir := tb.TempDir()
+	cmd := exec.Command(goTool(), "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(dir, "app.wasm"), "./app")
+	cmd.Dir = moduleRoot(tb)
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		tb.Fatalf("build wasm: %v\n%s", err, out)
+	}
+	for _, rel := range []string{"lib/wasm/wasm_exec.js", "misc/wasm/wasm_exec.js"} {
+		if b, err := os.ReadFile(filepath.Join(runtime.GOROOT(), rel)); err == nil {
+			if err := os.WriteFile(filepath.Join(dir, "wasm_exec.js"), b, 0o644); err != nil {
+				tb.Fatal(err)
+			}
+			break
+		}
+	}
+	return dir
+}
+
+// startServer runs a daemon with the demo restaurant over webDir.
+func startServer(tb testing.TB, webDir string) string {
+	tb.Helper()
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if os.Getenv("QRPOS_E2E_LOG") != "" {
+		logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	d, err := daemon.New(context.Background(), daemon.Config{
+		DataDir:  tb.TempDir(),
+		WebDir:   webDir,
+		DemoPINs: demoPINs,
+		Logger:   logger,
+	})
+	if err != nil {
+		tb.Fatalf("daemon.New: %v", err)
+	}
+	srv := httptest.NewServer(d.Handler())
+	tb.Cleanup(func() {
+		srv.Close()
+		d.Close()
+	})
+	return srv.URL
+}
+
+// chromium finds the browser, or fails (skips with QRPOS_SKIP_BROWSER=1).
+func chromium(tb testing.TB) string {
+	tb.Helper()
+	for _, name := range []string{"chromium", "chromium-browser"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
+		return "/usr/bin/chromium"
+	}
+	if os.Getenv("QRPOS_SKIP_BROWSER") == "1" {
+		tb.Skip("chromium is not installed (QRPOS_SKIP_BROWSER=1)")
+	}
+	tb.Fatalf("chromium is not installed: install the Debian package 'chromium', or set QRPOS_SKIP_BROWSER=1 to skip the browser tests")
+	return ""
+}
+
+// newBrowser starts headless Chromium with a fresh profile and returns the
+// context of its first tab.
+func newBrowser(tb testing.TB, exe string) context.Context {
+	tb.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(exe),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(tb.TempDir()),
+		chromedp.WindowSize(1280, 800),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	tb.Cleanup(func() {
+		cancel()
+		cancelAlloc()
+	})
+	// Start the browser now, without a timeout (a timeout on the first
+	// run would stop the whole browser).
+	if err := chromedp.Do(ctx); err != nil {
+		tb.Fatalf("start chromium: %v", err)
+	}
+	return ctx
+}
+
+// tab is one browser tab driven by the test, with its console kept for
+// failure reports.
+type tab struct {
+	tb   testing.TB
+	name string
+	ctx  context.Context
+
+	mu      sync.Mutex
+	console []string
+}
+
+func newTab(tb testing.TB, name string, ctx context.Context) *tab {
+	tb.Helper()
+	tb2 := &tab{tb: tb, name: name, ctx: ctx}
+	if err := chromedp.Listen(ctx, func(ev any) {
+		var line string
+		switch ev := ev.(type) {
+		case *cdpruntime.EventConsoleAPICalled:
+			var parts []string
+			for _, a := range ev.Args {
+				parts = append(parts, strings.Trim(string(a.Value), `"`))
+			}
+			line = string(ev.Type) + ": " + strings.Join(parts, " ")
+		case *cdpruntime.EventExceptionThrown:
+			line = "exception: " + ev.ExceptionDetails.Text
+			if ev.ExceptionDetails.Exception != nil {
+				line += " " + ev.ExceptionDetails.Exception.Description
+			}
+		default:
+			return
+		}
+		tb2.mu.Lock()
+		tb2.console = append(tb2.console, line)
+		tb2.mu.Unlock()
+	}); err != nil {
+		tb.Fatalf("%s: listen: %v", name, err)
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800)); err != nil {
+		tb.Fatalf("%s: viewport: %v", name, err)
+	}
+	return tb2
+}
+
+// do runs a step with its own deadline and fails the test with the page's
+// state when it does not complete.
+func (t *tab) do(step string, actions ...chromedp.Action[chromedp.Void]) {
+	t.tb.Helper()
+	ctx, cancel := context.WithTimeout(t.ctx, stepTimeout)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		t.fatal(step, err)
+	}
+}
+
+func (t *tab) fatal(step string, err error) {
+	t.tb.Helper()
+	ctx, cancel := context.WithTimeout(t.ctx, 5*time.Second)
+	defer cancel()
+	url, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href`))
+	text, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
+	t.mu.Lock()
+	console := strings.Join(t.console, "\n")
+	t.mu.Unlock()
+	t.tb.Fatalf("%s: %s: %v\nurl: %s\npage text:\n%s\nconsole:\n%s", t.name, step, err, url, text, console)
+}
+
+// waitJS waits until the JavaScript expression is truthy.
+func (t *tab) waitJS(step, expr string) {
+	t.tb.Helper()
+	t.do(step, chromedp.Steps(func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		_, err := chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(stepTimeout-time.Second), chromedp.WithPollingInterval(50*time.Millisecond))(ctx, tg)
+		return chromedp.Void{}, err
+	}))
+}
+
+// str evaluates a JavaScript expression to a string.
+func (t *tab) str(step, expr string) string {
+	t.tb.Helper()
+	ctx, cancel := context.WithTimeout(t.ctx, stepTimeout)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr))
+	if err != nil {
+		t.fatal(step, err)
+	}
+	return v
+}
+
+// minor reads the data-minor attribute of the element matching css.
+func (t *tab) minor(step, css string) int64 {
+	t.tb.Helper()
+	s := t.str(step, fmt.Sprintf(`document.querySelector(%q).dataset.minor`, css))
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		t.fatal(step, fmt.Errorf("data-minor of %s is %q", css, s))
+	}
+	return n
+}
+
+// screenshot writes a PNG of the viewport to path.
+func (t *tab) screenshot(path string) {
+	t.tb.Helper()
+	ctx, cancel := context.WithTimeout(t.ctx, stepTimeout)
+	defer cancel()
+	b, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.fatal("screenshot", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.tb.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.tb.Fatal(err)
+	}
+}
+
+// tid builds a CSS selector for a data-testid and optional attribute
+// conditions written as "attr=value" (exact) or "attr^=value" (prefix).
+func tid(id string, conds ...string) string {
+	s := fmt.Sprintf(`[data-testid=%q]`, id)
+	for _, c := range conds {
+		op := "="
+		k, v, ok := strings.Cut(c, "^=")
+		if ok {
+			op = "^="
+		} else {
+			k, v, _ = strings.Cut(c, "=")
+		}
+		s += fmt.Sprintf(`[%s%s%q]`, k, op, v)
+	}
+	return s
+}
+
+func click(css string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(chromedp.WaitEnabled(chromedp.CSS(css)), chromedp.Click(chromedp.CSS(css)))
+}
+
+// login picks a member of staff and types the PIN on the numpad.
+func (t *tab) login(base, name, pin string) {
+	t.tb.Helper()
+	t.do("open login", chromedp.Navigate(base+"/login"))
+	tile := tid("login-staff", "data-staff-name="+name)
+	steps := []chromedp.Action[chromedp.Void]{chromedp.WaitVisible(chromedp.CSS(tile)), click(tile), chromedp.WaitVisible(chromedp.CSS(tid("login-pin-panel")))}
+	for _, d := range pin {
+		steps = append(steps, click(tid("pin-key-"+string(d))))
+	}
+	steps = append(steps, click(tid("login-submit")), chromedp.WaitVisible(chromedp.CSS(tid("page-board")+" "+tid("board-tables"))))
+	t.do("log in as "+name, steps...)
+}
+
+// screens writes a screenshot of the current page to the directory named by
+// QRPOS_SCREENSHOTS (for reviewing the look of every page), if set.
+func (t *tab) screens(name string) {
+	if dir := os.Getenv("QRPOS_SCREENSHOTS"); dir != "" {
+		t.screenshot(filepath.Join(dir, name+".png"))
+	}
+}
+
+// api is a plain HTTP client of the server, logged in as the manager, used to
+// check what the browser shows against what the server says.
+type api struct {
+	tb   testing.TB
+	base string
+	c    *http.Client
+}
+
+func newAPI(tb testing.TB, base, name, pin string) *api {
+	tb.Helper()
+	jar, _ := cookiejar.New(nil)
+	a := &api{tb: tb, base: base, c: &http.Client{Jar: jar, Timeout: 30 * time.Second}}
+	var staff wire.LoginStaff
+	a.call("GET", "/api/login/staff", nil, &staff)
+	var id string
+	for _, s := range staff.Staff {
+		if s.Name == name {
+			id = s.ID
+		}
+	}
+	if id == "" {
+		tb.Fatalf("no staff named %s in %+v", name, staff.Staff)
+	}
+	a.call("POST", "/api/login", wire.LoginRequest{StoreID: staff.Store.ID, StaffID: id, PIN: pin}, nil)
+	return a
+}
+
+func (a *api) call(method, path string, in, out any) {
+	a.tb.Helper()
+	var body io.Reader
+	if in != nil {
+		b, _ := json.Marshal(in)
+		body = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, a.base+path, body)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set(wire.HeaderCSRF, "1")
+	resp, err := a.c.Do(req)
+	if err != nil {
+		a.tb.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode >= 300 {
+		a.tb.Fatalf("%s %s: status %d: %s", method, path, resp.StatusCode, b)
+	}
+	if out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			a.tb.Fatalf("%s %s: decode: %v", method, path, err)
+		}
+	}
+}
+
+func (a *api) order(id string) wire.Order {
+	var o wire.Order
+	a.call("GET", "/api/orders/"+id, nil, &o)
+	return o
+}
+
+// categoryOf returns the name of the category holding the item whose name
+// starts with prefix.
+func categoryOf(tb testing.TB, m wire.Menu, prefix string) (category, item string) {
+	tb.Helper()
+	for _, it := range m.Items {
+		if strings.HasPrefix(it.Name, prefix) {
+			for _, c := range m.Categories {
+				if c.ID == it.CategoryID {
+					return c.Name, it.Name
+				}
+			}
+		}
+	}
+	tb.Fatalf("no item %q on the menu", prefix)
+	return "", ""
+}
+
+// TestCashierFlow drives the whole cashier flow in one tab while a second tab
+// watches the board.
+func TestCashierFlow(t *testing.T) {
+	exe := chromium(t)
+	base := startServer(t, buildWasm(t))
+	mgr := newAPI(t, base, managerName, demoPINs["manager"])
+	var menu wire.Menu
+	mgr.call("GET", "/api/menu", nil, &menu)
+	kpcCat, kpcName := categoryOf(t, menu, "Kung Pao Chicken")
+	teaCat, teaName := categoryOf(t, menu, "Jasmine Tea")
+
+	browser := newBrowser(t, exe)
+	one := newTab(t, "tab 1", browser)
+
+	// Log in as the cashier with the PIN numpad; a wrong PIN first.
+	one.do("open login", chromedp.Navigate(base+"/"))
+	one.do("login tiles", chromedp.WaitVisible(chromedp.CSS(tid("login-staff", "data-staff-name="+cashierName))))
+	one.screens("login")
+	one.do("wrong pin",
+		click(tid("login-staff", "data-staff-name="+cashierName)),
+		click(tid("pin-key-9")), click(tid("pin-key-9")), click(tid("pin-key-9")), click(tid("pin-key-9")),
+		click(tid("login-submit")),
+	)
+	one.waitJS("wrong pin message", fmt.Sprintf(`(document.querySelector(%q)?.textContent || "").length > 0`, tid("login-error")))
+	t.Logf("wrong PIN shows: %q", one.str("read error", fmt.Sprintf(`document.querySelector(%q).textContent`, tid("login-error"))))
+	one.login(base, cashierName, demoPINs["cashier"])
+
+	// The board shows the 8 tables.
+	one.waitJS("8 tables", fmt.Sprintf(`document.querySelectorAll(%q).length === 8`, tid("board-table")))
+	table3 := tid("board-table", "data-table-name=Table 3")
+	if got := one.str("table 3 state", fmt.Sprintf(`document.querySelector(%q).dataset.state`, table3)); got != "free" {
+		t.Fatalf("got table 3 %s, want free", got)
+	}
+
+	// A second tab on the board, live.
+	twoCtx, cancelTwo := chromedp.NewContext(browser)
+	defer cancelTwo()
+	two := newTab(t, "tab 2", twoCtx)
+	two.do("open board", chromedp.Navigate(base+"/board"), chromedp.WaitVisible(chromedp.CSS(table3)))
+	two.waitJS("live", fmt.Sprintf(`!!document.querySelector(%q)`, tid("live-status", "data-live=on")))
+
+	// Open table 3: a new order.
+	one.do("open table 3", click(table3), chromedp.WaitVisible(chromedp.CSS(tid("page-order")+" "+tid("order-ticket"))))
+	orderID := strings.TrimPrefix(one.str("order id", `location.pathname`), "/orders/")
+	if orderID == "" || strings.Contains(orderID, "/") {
+		t.Fatalf("got order path id %q, want an id", orderID)
+	}
+	two.waitJS("tab 2 sees table 3 busy", fmt.Sprintf(`!!document.querySelector(%q)`, tid("board-table", "data-table-name=Table 3", "data-state=busy")))
+
+	// Kung Pao Chicken: the modifier dialog insists on a spice level.
+	one.do("add kung pao chicken",
+		click(tid("menu-category", "data-category-name="+kpcCat)),
+		click(tid("menu-item", "data-item-name="+kpcName)),
+		chromedp.WaitVisible(chromedp.CSS(tid("modifier-dialog"))),
+	)
+	if dis := one.str("add disabled", fmt.Sprintf(`String(document.querySelector(%q).disabled)`, tid("modifier-add"))); dis != "true" {
+		t.Errorf("got Add enabled before a spice level was chosen, want disabled")
+	}
+	spiceHot := tid("modifier-group", "data-group-name=Spice level") + " " + tid("modifier-option", "data-modifier-name=Hot")
+	one.do("choose hot and a note",
+		click(spiceHot),
+		chromedp.SendKeys(chromedp.CSS(tid("modifier-note")), "no peanuts"),
+	)
+	one.waitJS("hot pressed", fmt.Sprintf(`document.querySelector(%q).getAttribute("aria-pressed") === "true"`, spiceHot))
+	one.do("add line", click(tid("modifier-add")), chromedp.WaitNotPresent(chromedp.CSS(tid("modifier-dialog"))))
+	kpcLine := tid("order-line", "data-line-name="+kpcName)
+	one.do("kpc line", chromedp.WaitVisible(chromedp.CSS(kpcLine+" "+tid("line-modifiers"))))
+	if got := one.str("mods", fmt.Sprintf(`document.querySelector(%q).textContent`, kpcLine+" "+tid("line-modifiers"))); got != "Hot" {
+		t.Errorf("got modifiers %q, want Hot", got)
+	}
+	if got := one.str("note", fmt.Sprintf(`document.querySelector(%q).textContent`, kpcLine+" "+tid("line-note"))); !strings.Contains(got, "no peanuts") {
+		t.Errorf("got note %q, want no peanuts", got)
+	}
+
+	// Jasmine Tea, no modifiers.
+	teaLine := tid("order-line", "data-line-name="+teaName)
+	one.do("add jasmine tea",
+		click(tid("menu-category", "data-category-name="+teaCat)),
+		click(tid("menu-item", "data-item-name="+teaName)),
+		chromedp.WaitVisible(chromedp.CSS(teaLine)),
+	)
+
+	// Two Kung Pao Chicken.
+	one.do("more kpc", click(kpcLine+" "+tid("line-inc")))
+	one.waitJS("kpc qty 2", fmt.Sprintf(`document.querySelector(%q)?.textContent === "2"`, kpcLine+" "+tid("line-qty")))
+	if p := os.Getenv("QRPOS_SCREENSHOT"); p != "" {
+		one.screenshot(p)
+	}
+	one.screens("order")
+
+	// Remove the tea.
+	one.do("remove tea", click(teaLine+" "+tid("line-remove")), chromedp.WaitNotPresent(chromedp.CSS(teaLine)))
+	one.waitJS("one line", fmt.Sprintf(`document.querySelectorAll(%q).length === 1`, tid("order-line")))
+
+	// The totals on screen are the server's.
+	o := mgr.order(orderID)
+	if len(o.Lines) != 1 || o.Lines[0].Qty != 2 || !strings.HasPrefix(o.Lines[0].Name, "Kung Pao Chicken") {
+		t.Fatalf("got lines %+v, want 2 x Kung Pao Chicken", o.Lines)
+	}
+	if ms := o.Lines[0].Modifiers; len(ms) != 1 || ms[0].Name != "Hot" || o.Lines[0].Note != "no peanuts" {
+		t.Errorf("got modifiers %+v note %q, want Hot and no peanuts", ms, o.Lines[0].Note)
+	}
+	for name, want := range map[string]money.Amount{"order-subtotal": o.Totals.Subtotal, "order-tax": o.Totals.Tax, "order-total": o.Totals.Total} {
+		one.waitJS(name, fmt.Sprintf(`document.querySelector(%q)?.dataset.minor === %q`, tid(name), strconv.FormatInt(want.Minor, 10)))
+		if got := one.str(name, fmt.Sprintf(`document.querySelector(%q).textContent`, tid(name))); got != want.String() {
+			t.Errorf("%s shows %q, want %q", name, got, want.String())
+		}
+	}
+	two.waitJS("tab 2 shows the total", fmt.Sprintf(`document.querySelector(%q)?.dataset.minor === %q`,
+		table3+" "+tid("board-table-total"), strconv.FormatInt(o.Totals.Total.Minor, 10)))
+
+	// Send to the kitchen.
+	one.do("send", click(tid("order-send")))
+	one.waitJS("sent", fmt.Sprintf(`!!document.querySelector(%q)`, tid("order-status", "data-status="+wire.OrderSent)))
+
+	// Cash: type an amount on the numpad, see the change, complete.
+	due := o.Totals.Due
+	unit := int64(100) // CNY has 2 digits
+	tendered := (due.Minor/(100*unit) + 1) * 100 * unit
+	one.do("cash page", click(tid("order-cash")), chromedp.WaitVisible(chromedp.CSS(tid("page-cash")+" "+tid("cash-due"))))
+	if got := one.minor("due", tid("cash-due")); got != due.Minor {
+		t.Errorf("cash page due %d, want %d", got, due.Minor)
+	}
+	var keys []chromedp.Action[chromedp.Void]
+	for _, d := range strconv.FormatInt(tendered/unit, 10) {
+		keys = append(keys, click(tid("cash-key-"+string(d))))
+	}
+	one.do("type tendered", keys...)
+	wantChange := tendered - due.Minor
+	one.waitJS("change shown", fmt.Sprintf(`document.querySelector(%q)?.dataset.minor === %q`, tid("cash-change"), strconv.FormatInt(wantChange, 10)))
+	one.screens("cash")
+	one.do("complete", click(tid("cash-complete")), chromedp.WaitVisible(chromedp.CSS(tid("cash-done"))))
+	if got := one.minor("change", tid("cash-done-change")); got != wantChange {
+		t.Errorf("done page change %d, want %d", got, wantChange)
+	}
+	one.screens("cash-done")
+
+	// History lists the order as closed.
+	one.do("history", click(tid("cash-done-history")), chromedp.WaitVisible(chromedp.CSS(tid("page-history"))))
+	row := tid("history-row", "data-order-id="+orderID, "data-status="+wire.OrderClosed)
+	one.do("closed row", chromedp.WaitVisible(chromedp.CSS(row)))
+	if got := one.minor("history change", row+" "+tid("history-change")); got != wantChange {
+		t.Errorf("history change %d, want %d", got, wantChange)
+	}
+	one.screens("history")
+
+	// The second tab saw it all without reloading: table 3 is free again.
+	two.waitJS("tab 2 sees table 3 free", fmt.Sprintf(`!!document.querySelector(%q)`, tid("board-table", "data-table-name=Table 3", "data-state=free")))
+	two.screens("board")
+
+	// The server agrees.
+	o = mgr.order(orderID)
+	if o.Status != wire.OrderClosed {
+		t.Errorf("got order status %s, want closed", o.Status)
+	}
+	if len(o.Tenders) != 1 || o.Tenders[0].Kind != wire.TenderCash || o.Tenders[0].Tendered.Minor != tendered || o.Tenders[0].Change.Minor != wantChange {
+		t.Errorf("got tenders %+v, want one cash tender of %d with change %d", o.Tenders, tendered, wantChange)
+	}
+	var closed wire.OrderList
+	mgr.call("GET", "/api/orders?status=closed", nil, &closed)
+	found := false
+	for _, c := range closed.Orders {
+		found = found || c.ID == orderID
+	}
+	if !found {
+		t.Errorf("order %s not in today's closed orders", orderID)
+	}
+	var tables wire.TableList
+	mgr.call("GET", "/api/tables", nil, &tables)
+	for _, tb := range tables.Tables {
+		if tb.Name == "Table 3" && tb.OrderID != "" {
+			t.Errorf("table 3 still has order %s, want none", tb.OrderID)
+		}
+	}
+
+	// Tab 2: log out, log in as the manager, see the staff page.
+	two.do("logout", click(tid("nav-logout")), chromedp.WaitVisible(chromedp.CSS(tid("page-login"))))
+	two.login(base, managerName, demoPINs["manager"])
+	two.do("staff page", click(tid("nav-staff")), chromedp.WaitVisible(chromedp.CSS(tid("staff-row", "data-staff-name="+cashierName))))
+	if got := two.str("lock state", fmt.Sprintf(`document.querySelector(%q).textContent`, tid("staff-row", "data-staff-name="+cashierName)+" "+tid("staff-lock-state"))); got != "Active" {
+		t.Errorf("got %s lock state %q, want Active", cashierName, got)
+	}
+	two.screens("staff")
+}
