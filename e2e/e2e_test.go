@@ -455,6 +455,7 @@ func TestCashierFlow(t *testing.T) {
 		click(spiceHot),
 		chromedp.SendKeys(chromedp.CSS(tid("modifier-note")), "no peanuts"),
 	)
+	one.screens("modifier")
 	one.waitJS("hot pressed", fmt.Sprintf(`document.querySelector(%q).getAttribute("aria-pressed") === "true"`, spiceHot))
 	one.do("add line", click(tid("modifier-add")), chromedp.WaitNotPresent(chromedp.CSS(tid("modifier-dialog"))))
 	kpcLine := tid("order-line", "data-line-name="+kpcName)
@@ -537,6 +538,11 @@ func TestCashierFlow(t *testing.T) {
 		t.Errorf("history change %d, want %d", got, wantChange)
 	}
 	one.screens("history")
+	if os.Getenv("QRPOS_SCREENSHOTS") != "" {
+		one.do("phone", chromedp.EmulateViewport(390, 844), click(tid("nav-board")), chromedp.WaitVisible(chromedp.CSS(table3)))
+		one.screens("phone-board")
+		one.do("tablet", chromedp.EmulateViewport(1280, 800))
+	}
 
 	// The second tab saw it all without reloading: table 3 is free again.
 	two.waitJS("tab 2 sees table 3 free", fmt.Sprintf(`!!document.querySelector(%q)`, tid("board-table", "data-table-name=Table 3", "data-state=free")))
@@ -574,5 +580,54 @@ func TestCashierFlow(t *testing.T) {
 	if got := two.str("lock state", fmt.Sprintf(`document.querySelector(%q).textContent`, tid("staff-row", "data-staff-name="+cashierName)+" "+tid("staff-lock-state"))); got != "Active" {
 		t.Errorf("got %s lock state %q, want Active", cashierName, got)
 	}
+
+	// The cashier gets locked out by wrong PINs; the manager unlocks them.
+	lockOut(t, base, cashierName)
+	cashierRow := tid("staff-row", "data-staff-name="+cashierName)
+	two.do("staff page again", chromedp.Navigate(base+"/staff"), chromedp.WaitVisible(chromedp.CSS(cashierRow+" "+tid("staff-unlock"))))
+	if got := two.str("locked", fmt.Sprintf(`document.querySelector(%q).textContent`, cashierRow+" "+tid("staff-lock-state"))); got != "Locked" {
+		t.Errorf("got %s lock state %q, want Locked", cashierName, got)
+	}
 	two.screens("staff")
+	two.do("unlock", click(cashierRow+" "+tid("staff-unlock")), chromedp.WaitNotPresent(chromedp.CSS(cashierRow+" "+tid("staff-unlock"))))
+	two.waitJS("active again", fmt.Sprintf(`document.querySelector(%q)?.textContent === "Active"`, cashierRow+" "+tid("staff-lock-state")))
+}
+
+// lockOut types wrong PINs for name until the server locks the account.
+func lockOut(t *testing.T, base, name string) {
+	t.Helper()
+	c := &http.Client{Timeout: 30 * time.Second}
+	var staff wire.LoginStaff
+	resp, err := c.Get(base + "/api/login/staff")
+	if err != nil {
+		t.Fatal(err)
+	}
+	json.NewDecoder(resp.Body).Decode(&staff)
+	resp.Body.Close()
+	var id string
+	for _, s := range staff.Staff {
+		if s.Name == name {
+			id = s.ID
+		}
+	}
+	for i := range 10 {
+		b, _ := json.Marshal(wire.LoginRequest{StoreID: staff.Store.ID, StaffID: id, PIN: "0000"})
+		req, _ := http.NewRequest("POST", base+"/api/login", bytes.NewReader(b))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set(wire.HeaderCSRF, "1")
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var e wire.Error
+		json.NewDecoder(resp.Body).Decode(&e)
+		resp.Body.Close()
+		if e.Error.Code == wire.CodeLocked {
+			return
+		}
+		if resp.StatusCode == http.StatusTooManyRequests {
+			t.Logf("attempt %d throttled: %s", i, e.Error.Message)
+		}
+	}
+	t.Fatalf("%s not locked after 10 wrong PINs", name)
 }
