@@ -1,0 +1,95 @@
+package e2e
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/andybalholm/brotli"
+	"github.com/chromedp/chromedp"
+)
+
+// wasmBudget is the most app.wasm may weigh compressed with brotli.
+const wasmBudget = 2_000_000
+
+// compress writes app.wasm.gz and app.wasm.br next to app.wasm, as the
+// release build does, and returns the three sizes.
+func compress(tb testing.TB, dir string) (raw, gz, br int) {
+	tb.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "app.wasm"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var g bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&g, gzip.BestCompression)
+	zw.Write(b)
+	zw.Close()
+	var r bytes.Buffer
+	bw := brotli.NewWriterLevel(&r, brotli.BestCompression)
+	bw.Write(b)
+	bw.Close()
+	for name, data := range map[string][]byte{"app.wasm.gz": g.Bytes(), "app.wasm.br": r.Bytes()} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return len(b), g.Len(), r.Len()
+}
+
+// BenchmarkLoginInteractive measures, in a fresh headless Chromium each time
+// (cold: no HTTP cache, no service worker), the time from navigation to a
+// login screen whose staff tiles are rendered by the running app and can be
+// clicked. It also reports the sizes of app.wasm (stripped, -trimpath) raw,
+// gzip and brotli, and fails when brotli exceeds the budget.
+func BenchmarkLoginInteractive(b *testing.B) {
+	exe := chromium(b)
+	dir := buildWasm(b)
+	raw, gz, br := compress(b, dir)
+	if br > wasmBudget {
+		b.Errorf("app.wasm is %d bytes with brotli, want at most %d", br, wasmBudget)
+	}
+	base := startServer(b, dir)
+	tile := tid("login-staff", "data-staff-name="+cashierName)
+	ready := tid("login-staff-list", "data-ready=true")
+
+	var total time.Duration
+	var transferred float64
+	n := 0
+	for b.Loop() {
+		b.StopTimer()
+		ctx := newBrowser(b, exe)
+		step, cancel := context.WithTimeout(ctx, stepTimeout)
+		b.StartTimer()
+		start := time.Now()
+		err := chromedp.Do(step,
+			chromedp.Navigate(base+"/login"),
+			chromedp.WaitVisible(chromedp.CSS(ready)),
+			chromedp.WaitEnabled(chromedp.CSS(tile)),
+		)
+		elapsed := time.Since(start)
+		b.StopTimer()
+		if err != nil {
+			cancel()
+			b.Fatalf("login screen: %v", err)
+		}
+		total += elapsed
+		n++
+		size, err := chromedp.Run(step, chromedp.Evaluate[float64](
+			`(performance.getEntriesByType("resource").find(e => e.name.endsWith("/app.wasm")) || {}).encodedBodySize || 0`))
+		if err == nil {
+			transferred = size
+		}
+		cancel()
+		chromedp.Cancel(ctx)
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(total.Milliseconds())/float64(max(n, 1)), "ms-to-interactive")
+	b.ReportMetric(float64(raw), "wasm-raw-B")
+	b.ReportMetric(float64(gz), "wasm-gzip-B")
+	b.ReportMetric(float64(br), "wasm-brotli-B")
+	b.ReportMetric(transferred, "wasm-transferred-B")
+}
