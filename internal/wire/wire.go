@@ -300,4 +300,6 @@ type Event struct {
 	Type  string    `json:"type"`
 	At    time.Time `json:"at"`
 	Order *Order    `json:"order,omitempty"`
+	// Intent carries the payment of payment.* events.
+	Intent *Intent `json:"intent,omitempty"`
 }

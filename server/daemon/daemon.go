@@ -107,7 +107,7 @@ func New(ctx context.Context, cfg Config) (*Daemon, error) {
 	d.cancel = cancel
 	h := hub.New()
 	var api *httpapi.Server
-	d.svc = pos.NewService(db, pcfg, cfg.Now, cfg.Logger, func(o pos.Order) { api.OrderEvent(o) })
+	d.svc = pos.NewService(db, pcfg, pos.Deps{Now: cfg.Now, Log: cfg.Logger, OnOrder: func(o pos.Order) { api.OrderEvent(o) }})
 	api = httpapi.New(life, d.svc, h, httpapi.Config{OriginPatterns: cfg.OriginPatterns, SecureCookies: cfg.SecureCookies},
 		cfg.Logger, cfg.Now)
 

@@ -44,7 +44,7 @@ func newEnv(t *testing.T) *env {
 	cfg.PIN = cheap
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	var api *httpapi.Server
-	svc := pos.NewService(db, cfg, time.Now, log, func(o pos.Order) { api.OrderEvent(o) })
+	svc := pos.NewService(db, cfg, pos.Deps{Now: time.Now, Log: log, OnOrder: func(o pos.Order) { api.OrderEvent(o) }})
 	life, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	api = httpapi.New(life, svc, hub.New(), httpapi.Config{LoginRate: 20, Heartbeat: 50 * time.Millisecond}, log, time.Now)

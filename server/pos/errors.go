@@ -25,6 +25,20 @@ const (
 	CodeNeedKey        Code = "idempotency_key_required"
 	CodeOrderClosed    Code = "order_closed"
 	CodeUnavailable    Code = "item_unavailable"
+
+	CodeNotAccepted    Code = "rail_not_accepted"
+	CodeNotPaymentCode Code = "not_a_payment_code"
+	CodeCodeExpired    Code = "code_expired"
+	CodeCodeUsed       Code = "code_used"
+	CodeCodeInvalid    Code = "code_invalid"
+	CodeTokenExpired   Code = "token_expired"
+	CodeTokenInvalid   Code = "token_invalid"
+	CodeBillChanged    Code = "bill_changed"
+	CodeLimit          Code = "limit_exceeded"
+	CodeInsufficient   Code = "insufficient_balance"
+	CodePaymentActive  Code = "payment_in_progress"
+	CodeAlreadyPaid    Code = "already_paid"
+	CodeRefundTooMuch  Code = "refund_exceeds_captured"
 )
 
 // Error is a refusal the person at the terminal can act on. Message is

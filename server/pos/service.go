@@ -41,21 +41,47 @@ var DefaultConfig = Config{
 // changes state takes an idempotency key: the same key and request return
 // the first answer (replay = true) without doing anything again.
 type Service struct {
-	store  Store
-	cfg    Config
-	now    func() time.Time
-	log    *slog.Logger
-	notify func(Order)
+	store     Store
+	cfg       Config
+	now       func() time.Time
+	log       *slog.Logger
+	notify    func(Order)
+	onPayment func(Intent)
+	signer    *token.Signer
+	rails     map[string]Rail
 }
 
-// NewService returns a Service over store. now is the clock; notify, if
-// not nil, is called after every committed change of an order (not on
-// replays), outside any transaction.
-func NewService(store Store, cfg Config, now func() time.Time, log *slog.Logger, notify func(Order)) *Service {
-	if notify == nil {
-		notify = func(Order) {}
+// Deps are a Service's collaborators.
+type Deps struct {
+	// Now is the clock; required.
+	Now func() time.Time
+	Log *slog.Logger
+	// OnOrder, if set, is called after every committed change of an order
+	// (not on replays), outside any transaction.
+	OnOrder func(Order)
+	// OnPayment, if set, is called after every committed change of a
+	// payment intent, outside any transaction.
+	OnPayment func(Intent)
+	// Signer issues the one-time payment tokens of merchant QR codes.
+	Signer *token.Signer
+	// Rails are the external payment networks this store accepts, by
+	// name. The built-in wallet is always accepted.
+	Rails map[string]Rail
+}
+
+// NewService returns a Service over store.
+func NewService(store Store, cfg Config, d Deps) *Service {
+	if d.OnOrder == nil {
+		d.OnOrder = func(Order) {}
 	}
-	return &Service{store: store, cfg: cfg, now: now, log: log, notify: notify}
+	if d.OnPayment == nil {
+		d.OnPayment = func(Intent) {}
+	}
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{store: store, cfg: cfg, now: d.Now, log: d.Log, notify: d.OnOrder, onPayment: d.OnPayment,
+		signer: d.Signer, rails: d.Rails}
 }
 
 // Actor is the logged-in staff member a request comes from.

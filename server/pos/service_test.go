@@ -50,7 +50,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	cfg := pos.DefaultConfig
 	cfg.PIN = cheapPIN
-	f.svc = pos.NewService(db, cfg, f.clock.Now, slog.New(slog.NewTextHandler(io.Discard, nil)), func(pos.Order) { f.events.Add(1) })
+	f.svc = pos.NewService(db, cfg, pos.Deps{Now: f.clock.Now, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), OnOrder: func(pos.Order) { f.events.Add(1) }})
 	f.cashier = pos.Actor{StoreID: demo.StoreID, StaffID: demo.CashierID, Name: demo.CashierName, Role: pos.RoleCashier}
 	f.manager = pos.Actor{StoreID: demo.StoreID, StaffID: demo.ManagerID, Name: demo.ManagerName, Role: pos.RoleManager}
 	return f
