@@ -126,6 +126,7 @@ func (b *base) begin(ctx app.Context, load func(app.Context)) {
 	ctx.GetState(StateSession, &s)
 	if s.Staff.ID != "" {
 		b.sess = s
+		b.flush(ctx)
 		load(ctx)
 		return
 	}
