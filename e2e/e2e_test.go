@@ -504,6 +504,8 @@ func TestCashierFlow(t *testing.T) {
 	two.waitJS("tab 2 shows the total", fmt.Sprintf(`document.querySelector(%q)?.dataset.minor === %q`,
 		table3+" "+tid("board-table-total"), strconv.FormatInt(o.Totals.Total.Minor, 10)))
 
+	two.screens("board-busy")
+
 	// Send to the kitchen.
 	one.do("send", click(tid("order-send")))
 	one.waitJS("sent", fmt.Sprintf(`!!document.querySelector(%q)`, tid("order-status", "data-status="+wire.OrderSent)))
@@ -538,11 +540,6 @@ func TestCashierFlow(t *testing.T) {
 		t.Errorf("history change %d, want %d", got, wantChange)
 	}
 	one.screens("history")
-	if os.Getenv("QRPOS_SCREENSHOTS") != "" {
-		one.do("phone", chromedp.EmulateViewport(390, 844), click(tid("nav-board")), chromedp.WaitVisible(chromedp.CSS(table3)))
-		one.screens("phone-board")
-		one.do("tablet", chromedp.EmulateViewport(1280, 800))
-	}
 
 	// The second tab saw it all without reloading: table 3 is free again.
 	two.waitJS("tab 2 sees table 3 free", fmt.Sprintf(`!!document.querySelector(%q)`, tid("board-table", "data-table-name=Table 3", "data-state=free")))
@@ -572,6 +569,36 @@ func TestCashierFlow(t *testing.T) {
 			t.Errorf("table 3 still has order %s, want none", tb.OrderID)
 		}
 	}
+
+	// On a phone: a quick sale, an item, a void refused to a cashier (the
+	// error toast), then the line removed and the empty order voided.
+	one.do("phone", chromedp.EmulateViewport(390, 844), click(tid("nav-board")), chromedp.WaitVisible(chromedp.CSS(table3)))
+	one.screens("phone-board")
+	one.do("quick sale", click(tid("board-quick-sale")), chromedp.WaitVisible(chromedp.CSS(tid("page-order")+" "+tid("order-ticket"))))
+	quickID := strings.TrimPrefix(one.str("quick order id", `location.pathname`), "/orders/")
+	one.do("add tea to quick sale",
+		click(tid("menu-category", "data-category-name="+teaCat)),
+		click(tid("menu-item", "data-item-name="+teaName)),
+		chromedp.WaitVisible(chromedp.CSS(teaLine)),
+	)
+	one.screens("phone-order")
+	voidIt := chromedp.Steps(
+		click(tid("order-void")),
+		chromedp.WaitVisible(chromedp.CSS(tid("void-dialog"))),
+		chromedp.SendKeys(chromedp.CSS(tid("void-reason")), "test order"),
+		click(tid("void-confirm")),
+	)
+	one.do("void refused", voidIt, chromedp.WaitVisible(chromedp.CSS(tid("error-toast"))))
+	t.Logf("void with items as a cashier shows: %q", one.str("toast", fmt.Sprintf(`document.querySelector(%q).textContent`, tid("error-message"))))
+	one.screens("phone-error")
+	one.do("dismiss", click(tid("error-dismiss")), chromedp.WaitNotPresent(chromedp.CSS(tid("error-toast"))))
+	one.do("remove tea from quick sale", click(teaLine+" "+tid("line-remove")), chromedp.WaitVisible(chromedp.CSS(tid("order-empty"))))
+	one.do("void", voidIt)
+	one.waitJS("void", fmt.Sprintf(`!!document.querySelector(%q)`, tid("order-status", "data-status="+wire.OrderVoid)))
+	if o := mgr.order(quickID); o.Status != wire.OrderVoid || o.VoidReason != "test order" {
+		t.Errorf("got quick sale %s (%q), want void (test order)", o.Status, o.VoidReason)
+	}
+	one.do("tablet", chromedp.EmulateViewport(1280, 800))
 
 	// Tab 2: log out, log in as the manager, see the staff page.
 	two.do("logout", click(tid("nav-logout")), chromedp.WaitVisible(chromedp.CSS(tid("page-login"))))

@@ -2,6 +2,7 @@ package cashier
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -88,6 +89,11 @@ func Change(due, tendered money.Amount) (money.Amount, bool) {
 	return c, tendered.Currency == due.Currency && c.Minor >= 0
 }
 
+// payable reports whether an order can take a payment.
+func payable(o wire.Order) bool {
+	return (o.Status == wire.OrderOpen || o.Status == wire.OrderSent) && o.Totals.Due.Minor > 0
+}
+
 func (p *CashPage) tendered() money.Amount {
 	a, err := widget.EntryAmount(p.entry, p.order.Totals.Due.Currency)
 	if err != nil {
@@ -102,7 +108,7 @@ func (p *CashPage) key(ctx app.Context, k string) {
 
 func (p *CashPage) complete(ctx app.Context, e app.Event) {
 	due, tendered := p.order.Totals.Due, p.tendered()
-	if _, ok := Change(due, tendered); !ok || p.busy {
+	if _, ok := Change(due, tendered); !ok || p.busy || !payable(p.order) {
 		return
 	}
 	if p.tenderID == "" {
@@ -179,6 +185,9 @@ func (p *CashPage) Render() app.UI {
 							Text(text)
 					}),
 				),
+				app.If(!payable(o), func() app.UI {
+					return app.P().Class("hint").DataSet("testid", "cash-not-payable").Text("This order is " + strings.ToLower(statusLabel(o.Status)) + " and has nothing to pay.")
+				}),
 				app.If(p.entry != "" && enough, func() app.UI {
 					return app.Div().Class("change").Body(
 						app.Span().Text("Change"),
@@ -200,7 +209,7 @@ func (p *CashPage) Render() app.UI {
 						Class("btn", "btn-ok", "btn-big").
 						Type("button").
 						DataSet("testid", "cash-complete").
-						Disabled(!enough || p.busy).
+						Disabled(!enough || p.busy || !payable(o)).
 						OnClick(p.complete).
 						Text(map[bool]string{true: "Completing…", false: "Complete"}[p.busy]),
 				),
