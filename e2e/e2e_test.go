@@ -1,6 +1,16 @@
 // Package e2e drives the cashier PWA in headless Chromium against a real
 // server started in-process: the WebAssembly app is built from source, the
 // server is qrpos/server/daemon on a random port with the demo restaurant.
+//
+// Environment:
+//
+//	QRPOS_SKIP_BROWSER=1      skip (instead of fail) when chromium is missing
+//	QRPOS_SCREENSHOT=path     write a PNG of the order editor to path
+//	                          (relative to e2e/, e.g. testdata/order.png)
+//	QRPOS_SCREENSHOTS=dir     write a PNG of every page to dir, for review
+//	QRPOS_E2E_LOG=1           show the server's log
+//
+// Run: go test ./e2e/ -run . -v; go test ./e2e/ -run '^$' -bench . -benchtime 3x
 package e2e
 
 import (
@@ -416,6 +426,7 @@ func TestCashierFlow(t *testing.T) {
 		click(tid("login-submit")),
 	)
 	one.waitJS("wrong pin message", fmt.Sprintf(`(document.querySelector(%q)?.textContent || "").length > 0`, tid("login-error")))
+	one.screens("login-pin")
 	t.Logf("wrong PIN shows: %q", one.str("read error", fmt.Sprintf(`document.querySelector(%q).textContent`, tid("login-error"))))
 	one.login(base, cashierName, demoPINs["cashier"])
 
