@@ -107,3 +107,29 @@ func TestWriteContext(t *testing.T) {
 		t.Errorf("Write with a cancelled context: got no error, want one")
 	}
 }
+
+// TestLedgerAppendOnly checks that the schema itself refuses to change or
+// delete ledger rows.
+func TestLedgerAppendOnly(t *testing.T) {
+	db := openTest(t)
+	ctx := t.Context()
+	for _, q := range []string{
+		`INSERT INTO restaurants (id, name, address, currency, tax_inclusive, created_at) VALUES ('s1', 'S', '', 'CNY', 0, 0)`,
+		`INSERT INTO ledger_entries (id, store_id, kind, ref, at) VALUES ('e1', 's1', 'charge', 'pi-1', 0)`,
+		`INSERT INTO ledger_postings (entry_id, position, account, amount_minor, currency) VALUES ('e1', 0, 'a:1', 5, 'CNY')`,
+	} {
+		if _, err := db.write.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	for _, q := range []string{
+		`UPDATE ledger_entries SET ref = 'pi-2'`,
+		`DELETE FROM ledger_entries`,
+		`UPDATE ledger_postings SET amount_minor = 6`,
+		`DELETE FROM ledger_postings`,
+	} {
+		if _, err := db.write.ExecContext(ctx, q); err == nil {
+			t.Errorf("%s: got no error, want one", q)
+		}
+	}
+}

@@ -43,6 +43,18 @@ func Run(t *testing.T, open func(t *testing.T) pos.Store) {
 		{"Idempotency", testIdempotency},
 		{"Rollback", testRollback},
 		{"ConcurrentUpdates", testConcurrentUpdates},
+		{"IntentRoundTrip", testIntentRoundTrip},
+		{"LiveIntents", testLiveIntents},
+		{"UpdateIntent", testUpdateIntent},
+		{"ListIntents", testListIntents},
+		{"PayerTotalSince", testPayerTotalSince},
+		{"Refunds", testRefunds},
+		{"Members", testMembers},
+		{"Devices", testDevices},
+		{"DeviceCounter", testDeviceCounter},
+		{"Limits", testLimits},
+		{"Ledger", testLedger},
+		{"PaymentRollback", testPaymentRollback},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
