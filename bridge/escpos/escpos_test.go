@@ -276,6 +276,9 @@ func TestStatus(t *testing.T) {
 			if got != tt.want {
 				t.Errorf("got %+v, want %+v", got, tt.want)
 			}
+			if str := got.String(); (str == "ready") != (tt.ready && !got.PaperNearEnd) {
+				t.Errorf("String: got %q for %+v", str, got)
+			}
 			if got.Ready() != tt.ready {
 				t.Errorf("Ready: got %v, want %v (%s)", got.Ready(), tt.ready, got)
 			}

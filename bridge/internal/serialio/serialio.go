@@ -65,7 +65,7 @@ func Open(c Config) (*Port, error) {
 	info, _ := os.Stat(c.Name)
 	p, err := serial.OpenPort(&serial.Config{Name: c.Name, Baud: c.Baud, ReadTimeout: c.ReadTimeout})
 	if err != nil {
-		return nil, fmt.Errorf("serialio: open %s: %w", c.Name, err)
+		return nil, fmt.Errorf("serialio: open: %w", err)
 	}
 	return &Port{p: p, name: c.Name, info: info, timeout: c.ReadTimeout}, nil
 }
