@@ -19,6 +19,7 @@ type Store interface {
 // that wraps ErrNotFound; inserts that break a uniqueness rule return an
 // error that wraps ErrConflict.
 type Tx interface {
+	PaymentTx
 	// Restaurants (stores).
 	CreateRestaurant(ctx context.Context, r Restaurant) error
 	RestaurantByID(ctx context.Context, id string) (Restaurant, error)

@@ -15,9 +15,6 @@ import (
 	"qrpos/server/pos"
 )
 
-// pay returns the payment methods of tx.
-func pay(tx pos.Tx) pos.PaymentTx { return tx.(pos.PaymentTx) }
-
 // Wallet fixtures. seedPayments creates them.
 const (
 	member1 = "member-1" // of store1
@@ -43,7 +40,7 @@ func seedPayments(t *testing.T, open func(t *testing.T) pos.Store) pos.Store {
 			newMember(member2, store1, 0),
 			newMember(member9, store2, 500),
 		} {
-			if err := pay(tx).CreateMember(ctx, m); err != nil {
+			if err := tx.CreateMember(ctx, m); err != nil {
 				return err
 			}
 		}
@@ -76,7 +73,7 @@ func createIntents(t *testing.T, s pos.Store, intents ...pos.Intent) {
 	t.Helper()
 	write(t, s, func(ctx context.Context, tx pos.Tx) error {
 		for _, in := range intents {
-			if err := pay(tx).CreateIntent(ctx, in); err != nil {
+			if err := tx.CreateIntent(ctx, in); err != nil {
 				return err
 			}
 		}
@@ -89,7 +86,7 @@ func getIntent(t *testing.T, s pos.Store, storeID, id string) pos.Intent {
 	var in pos.Intent
 	read(t, s, func(ctx context.Context, tx pos.Tx) error {
 		var err error
-		in, err = pay(tx).IntentByID(ctx, storeID, id)
+		in, err = tx.IntentByID(ctx, storeID, id)
 		return err
 	})
 	return in
@@ -145,22 +142,22 @@ func testIntentRoundTrip(t *testing.T, open func(t *testing.T) pos.Store) {
 
 	runErrCases(t, s, []errCase{
 		{"missing", func(ctx context.Context, tx pos.Tx) error {
-			_, err := pay(tx).IntentByID(ctx, store1, "pi-missing")
+			_, err := tx.IntentByID(ctx, store1, "pi-missing")
 			return err
 		}, pos.ErrNotFound},
 		{"other store", func(ctx context.Context, tx pos.Tx) error {
-			_, err := pay(tx).IntentByID(ctx, store2, "pi-succeeded")
+			_, err := tx.IntentByID(ctx, store2, "pi-succeeded")
 			return err
 		}, pos.ErrNotFound},
 		{"duplicate id", func(ctx context.Context, tx pos.Tx) error {
 			in := newIntent("pi-failed", "o5", 30)
 			in.Status = pos.IntentFailed
-			return pay(tx).CreateIntent(ctx, in)
+			return tx.CreateIntent(ctx, in)
 		}, pos.ErrConflict},
 		{"duplicate id in another store", func(ctx context.Context, tx pos.Tx) error {
 			in := newIntent("pi-failed", "o9", 30)
 			in.StoreID, in.CreatedBy, in.Status = store2, carol, pos.IntentFailed
-			return pay(tx).CreateIntent(ctx, in)
+			return tx.CreateIntent(ctx, in)
 		}, pos.ErrConflict},
 	})
 	t.Run("refused", func(t *testing.T) {
@@ -179,7 +176,7 @@ func testIntentRoundTrip(t *testing.T, open func(t *testing.T) pos.Store) {
 				in := newIntent("pi-refused", "o5", 40)
 				in.Status = pos.IntentFailed
 				tt.change(&in)
-				err := writeErr(t, s, func(ctx context.Context, tx pos.Tx) error { return pay(tx).CreateIntent(ctx, in) })
+				err := writeErr(t, s, func(ctx context.Context, tx pos.Tx) error { return tx.CreateIntent(ctx, in) })
 				if err == nil {
 					t.Errorf("CreateIntent with %s: got no error, want one", tt.name)
 				}
@@ -221,7 +218,7 @@ func testLiveIntents(t *testing.T, open func(t *testing.T) pos.Store) {
 				if tt.store == store2 {
 					in.CreatedBy = carol
 				}
-				err := writeErr(t, s, func(ctx context.Context, tx pos.Tx) error { return pay(tx).CreateIntent(ctx, in) })
+				err := writeErr(t, s, func(ctx context.Context, tx pos.Tx) error { return tx.CreateIntent(ctx, in) })
 				checkErr(t, fmt.Sprintf("CreateIntent(%s %s)", second, in.OrderID), err, tt.want)
 				if err == nil {
 					return
@@ -235,18 +232,18 @@ func testLiveIntents(t *testing.T, open func(t *testing.T) pos.Store) {
 		first := newIntent("pi-1", "o1", 1)
 		createIntents(t, s, first)
 		second := newIntent("pi-2", "o1", 2)
-		err := writeErr(t, s, func(ctx context.Context, tx pos.Tx) error { return pay(tx).CreateIntent(ctx, second) })
+		err := writeErr(t, s, func(ctx context.Context, tx pos.Tx) error { return tx.CreateIntent(ctx, second) })
 		checkErr(t, "CreateIntent with a live intent", err, pos.ErrConflict)
 
 		cancelled := first
 		cancelled.Status, cancelled.Reason, cancelled.Version, cancelled.UpdatedAt = pos.IntentCancelled, "new bill", 2, at(2)
-		write(t, s, func(ctx context.Context, tx pos.Tx) error { return pay(tx).UpdateIntent(ctx, cancelled) })
+		write(t, s, func(ctx context.Context, tx pos.Tx) error { return tx.UpdateIntent(ctx, cancelled) })
 		createIntents(t, s, second)
 
 		// The old one cannot become live again beside the new one.
 		revived := cancelled
 		revived.Status, revived.Version = pos.IntentPending, 3
-		err = writeErr(t, s, func(ctx context.Context, tx pos.Tx) error { return pay(tx).UpdateIntent(ctx, revived) })
+		err = writeErr(t, s, func(ctx context.Context, tx pos.Tx) error { return tx.UpdateIntent(ctx, revived) })
 		checkErr(t, "UpdateIntent making a second intent live", err, pos.ErrConflict)
 	})
 }
@@ -261,13 +258,13 @@ func testUpdateIntent(t *testing.T, open func(t *testing.T) pos.Store) {
 	v2.Method, v2.Rail, v2.Amount, v2.Tip, v2.OrderVersion = pos.MethodQR, pos.RailAlipay, 4000, 300, 2
 	v2.Status, v2.TerminalID, v2.MemberID, v2.PayerRef, v2.RailRef = pos.IntentPending, "term-2", member1, "****1", "rail-1"
 	v2.Reason, v2.UpdatedAt, v2.Deadline, v2.Version = "waiting", at(2), at(5), 2
-	write(t, s, func(ctx context.Context, tx pos.Tx) error { return pay(tx).UpdateIntent(ctx, v2) })
+	write(t, s, func(ctx context.Context, tx pos.Tx) error { return tx.UpdateIntent(ctx, v2) })
 	if diff := cmp.Diff(v2, getIntent(t, s, store1, in.ID), opts()); diff != "" {
 		t.Errorf("IntentByID after UpdateIntent mismatch (-want +got):\n%s", diff)
 	}
 	ignored := v2
 	ignored.OrderID, ignored.CreatedBy, ignored.CreatedAt, ignored.Version = "o2", bob, at(9), 3
-	write(t, s, func(ctx context.Context, tx pos.Tx) error { return pay(tx).UpdateIntent(ctx, ignored) })
+	write(t, s, func(ctx context.Context, tx pos.Tx) error { return tx.UpdateIntent(ctx, ignored) })
 	want := v2
 	want.Version = 3
 	if diff := cmp.Diff(want, getIntent(t, s, store1, in.ID), opts()); diff != "" {
@@ -276,7 +273,7 @@ func testUpdateIntent(t *testing.T, open func(t *testing.T) pos.Store) {
 	v4 := want
 	v4 = paid(v4, member1, pos.IntentSucceeded, 300, 0)
 	v4.Deadline, v4.MemberID, v4.Version = time.Time{}, "", 4
-	write(t, s, func(ctx context.Context, tx pos.Tx) error { return pay(tx).UpdateIntent(ctx, v4) })
+	write(t, s, func(ctx context.Context, tx pos.Tx) error { return tx.UpdateIntent(ctx, v4) })
 	if diff := cmp.Diff(v4, getIntent(t, s, store1, in.ID), opts()); diff != "" {
 		t.Errorf("IntentByID after clearing the deadline and member mismatch (-want +got):\n%s", diff)
 	}
@@ -288,23 +285,23 @@ func testUpdateIntent(t *testing.T, open func(t *testing.T) pos.Store) {
 	}
 	runErrCases(t, s, []errCase{
 		{"same version as stored", func(ctx context.Context, tx pos.Tx) error {
-			return pay(tx).UpdateIntent(ctx, stale(4))
+			return tx.UpdateIntent(ctx, stale(4))
 		}, pos.ErrConflict},
 		{"version from before the last update", func(ctx context.Context, tx pos.Tx) error {
-			return pay(tx).UpdateIntent(ctx, stale(3))
+			return tx.UpdateIntent(ctx, stale(3))
 		}, pos.ErrConflict},
 		{"version skipping one", func(ctx context.Context, tx pos.Tx) error {
-			return pay(tx).UpdateIntent(ctx, stale(6))
+			return tx.UpdateIntent(ctx, stale(6))
 		}, pos.ErrConflict},
 		{"missing intent", func(ctx context.Context, tx pos.Tx) error {
 			u := stale(5)
 			u.ID = "pi-missing"
-			return pay(tx).UpdateIntent(ctx, u)
+			return tx.UpdateIntent(ctx, u)
 		}, pos.ErrNotFound},
 		{"intent of another store", func(ctx context.Context, tx pos.Tx) error {
 			u := stale(5)
 			u.StoreID = store2
-			return pay(tx).UpdateIntent(ctx, u)
+			return tx.UpdateIntent(ctx, u)
 		}, pos.ErrNotFound},
 	})
 	if diff := cmp.Diff(v4, getIntent(t, s, store1, in.ID), opts()); diff != "" {
@@ -358,7 +355,7 @@ func testListIntents(t *testing.T, open func(t *testing.T) pos.Store) {
 			var got []pos.Intent
 			read(t, s, func(ctx context.Context, tx pos.Tx) error {
 				var err error
-				got, err = pay(tx).ListIntents(ctx, tt.filter)
+				got, err = tx.ListIntents(ctx, tt.filter)
 				return err
 			})
 			if diff := cmp.Diff(tt.want, got, opts()); diff != "" {
@@ -411,7 +408,7 @@ func testPayerTotalSince(t *testing.T, open func(t *testing.T) pos.Store) {
 			var got int64
 			read(t, s, func(ctx context.Context, tx pos.Tx) error {
 				var err error
-				got, err = pay(tx).PayerTotalSince(ctx, tt.member, tt.since)
+				got, err = tx.PayerTotalSince(ctx, tt.member, tt.since)
 				return err
 			})
 			if got != tt.want {
@@ -433,17 +430,17 @@ func testRefunds(t *testing.T, open func(t *testing.T) pos.Store) {
 		{ID: "rf-c", StoreID: store1, IntentID: in.ID, Amount: 300, Reason: "late", CreatedAt: at(3)},
 	}
 	for _, r := range []pos.Refund{refunds[1], refunds[2], refunds[0]} {
-		write(t, s, func(ctx context.Context, tx pos.Tx) error { return pay(tx).CreateRefund(ctx, r) })
+		write(t, s, func(ctx context.Context, tx pos.Tx) error { return tx.CreateRefund(ctx, r) })
 	}
 	write(t, s, func(ctx context.Context, tx pos.Tx) error {
-		return pay(tx).CreateRefund(ctx, pos.Refund{ID: "rf-other", StoreID: store1, IntentID: other.ID, Amount: 1, CreatedAt: at(1)})
+		return tx.CreateRefund(ctx, pos.Refund{ID: "rf-other", StoreID: store1, IntentID: other.ID, Amount: 1, CreatedAt: at(1)})
 	})
 
 	list := func(storeID, intentID string) []pos.Refund {
 		var got []pos.Refund
 		read(t, s, func(ctx context.Context, tx pos.Tx) error {
 			var err error
-			got, err = pay(tx).ListRefunds(ctx, storeID, intentID)
+			got, err = tx.ListRefunds(ctx, storeID, intentID)
 			return err
 		})
 		return got
@@ -460,7 +457,7 @@ func testRefunds(t *testing.T, open func(t *testing.T) pos.Store) {
 
 	runErrCases(t, s, []errCase{
 		{"duplicate id", func(ctx context.Context, tx pos.Tx) error {
-			return pay(tx).CreateRefund(ctx, pos.Refund{ID: "rf-a", StoreID: store1, IntentID: other.ID, Amount: 5, CreatedAt: at(4)})
+			return tx.CreateRefund(ctx, pos.Refund{ID: "rf-a", StoreID: store1, IntentID: other.ID, Amount: 5, CreatedAt: at(4)})
 		}, pos.ErrConflict},
 	})
 	t.Run("refused", func(t *testing.T) {
@@ -470,7 +467,7 @@ func testRefunds(t *testing.T, open func(t *testing.T) pos.Store) {
 			{ID: "rf-x", StoreID: store1, IntentID: in.ID, Amount: 0, CreatedAt: at(4)},
 			{ID: "rf-x", StoreID: store1, IntentID: in.ID, Amount: 5, ApprovedBy: carol, CreatedAt: at(4)},
 		} {
-			err := writeErr(t, s, func(ctx context.Context, tx pos.Tx) error { return pay(tx).CreateRefund(ctx, r) })
+			err := writeErr(t, s, func(ctx context.Context, tx pos.Tx) error { return tx.CreateRefund(ctx, r) })
 			if err == nil {
 				t.Errorf("CreateRefund(%+v): got no error, want one", r)
 			}
@@ -485,7 +482,7 @@ func testMembers(t *testing.T, open func(t *testing.T) pos.Store) {
 		var m pos.Member
 		read(t, s, func(ctx context.Context, tx pos.Tx) error {
 			var err error
-			m, err = pay(tx).MemberByID(ctx, id)
+			m, err = tx.MemberByID(ctx, id)
 			return err
 		})
 		return m
@@ -498,11 +495,11 @@ func testMembers(t *testing.T, open func(t *testing.T) pos.Store) {
 
 	v2 := newMember(member1, store1, 0)
 	v2.Name, v2.Version = "Renamed", 2
-	write(t, s, func(ctx context.Context, tx pos.Tx) error { return pay(tx).UpdateMember(ctx, v2) })
+	write(t, s, func(ctx context.Context, tx pos.Tx) error { return tx.UpdateMember(ctx, v2) })
 	v3 := v2
 	v3.Balance, v3.Version = 123_456, 3
 	v3.StoreID, v3.Currency, v3.CreatedAt = store2, "USD", at(9) // not saved
-	write(t, s, func(ctx context.Context, tx pos.Tx) error { return pay(tx).UpdateMember(ctx, v3) })
+	write(t, s, func(ctx context.Context, tx pos.Tx) error { return tx.UpdateMember(ctx, v3) })
 	want := v2
 	want.Balance, want.Version = 123_456, 3
 	if diff := cmp.Diff(want, get(t, member1), opts()); diff != "" {
@@ -516,38 +513,38 @@ func testMembers(t *testing.T, open func(t *testing.T) pos.Store) {
 	}
 	runErrCases(t, s, []errCase{
 		{"missing", func(ctx context.Context, tx pos.Tx) error {
-			_, err := pay(tx).MemberByID(ctx, "member-missing")
+			_, err := tx.MemberByID(ctx, "member-missing")
 			return err
 		}, pos.ErrNotFound},
 		{"duplicate id", func(ctx context.Context, tx pos.Tx) error {
-			return pay(tx).CreateMember(ctx, newMember(member1, store1, 0))
+			return tx.CreateMember(ctx, newMember(member1, store1, 0))
 		}, pos.ErrConflict},
 		{"duplicate id in another store", func(ctx context.Context, tx pos.Tx) error {
-			return pay(tx).CreateMember(ctx, newMember(member1, store2, 0))
+			return tx.CreateMember(ctx, newMember(member1, store2, 0))
 		}, pos.ErrConflict},
 		{"update with the stored version", func(ctx context.Context, tx pos.Tx) error {
-			return pay(tx).UpdateMember(ctx, stale(3))
+			return tx.UpdateMember(ctx, stale(3))
 		}, pos.ErrConflict},
 		{"update with an old version", func(ctx context.Context, tx pos.Tx) error {
-			return pay(tx).UpdateMember(ctx, stale(2))
+			return tx.UpdateMember(ctx, stale(2))
 		}, pos.ErrConflict},
 		{"update skipping a version", func(ctx context.Context, tx pos.Tx) error {
-			return pay(tx).UpdateMember(ctx, stale(5))
+			return tx.UpdateMember(ctx, stale(5))
 		}, pos.ErrConflict},
 		{"update missing", func(ctx context.Context, tx pos.Tx) error {
 			m := stale(4)
 			m.ID = "member-missing"
-			return pay(tx).UpdateMember(ctx, m)
+			return tx.UpdateMember(ctx, m)
 		}, pos.ErrNotFound},
 	})
 	t.Run("negative balance", func(t *testing.T) {
 		m := stale(4)
 		m.Balance = -1
-		if err := writeErr(t, s, func(ctx context.Context, tx pos.Tx) error { return pay(tx).UpdateMember(ctx, m) }); err == nil {
+		if err := writeErr(t, s, func(ctx context.Context, tx pos.Tx) error { return tx.UpdateMember(ctx, m) }); err == nil {
 			t.Errorf("UpdateMember with a negative balance: got no error, want one")
 		}
 		m = newMember("member-negative", store1, -1)
-		if err := writeErr(t, s, func(ctx context.Context, tx pos.Tx) error { return pay(tx).CreateMember(ctx, m) }); err == nil {
+		if err := writeErr(t, s, func(ctx context.Context, tx pos.Tx) error { return tx.CreateMember(ctx, m) }); err == nil {
 			t.Errorf("CreateMember with a negative balance: got no error, want one")
 		}
 	})
@@ -566,7 +563,7 @@ func createDevices(t *testing.T, s pos.Store, ds ...pos.Device) {
 	t.Helper()
 	write(t, s, func(ctx context.Context, tx pos.Tx) error {
 		for _, d := range ds {
-			if err := pay(tx).CreateDevice(ctx, d); err != nil {
+			if err := tx.CreateDevice(ctx, d); err != nil {
 				return err
 			}
 		}
@@ -585,14 +582,14 @@ func testDevices(t *testing.T, open func(t *testing.T) pos.Store) {
 	for _, want := range []pos.Device{d1, d2, d9} {
 		t.Run(fmt.Sprint(want.Number), func(t *testing.T) {
 			read(t, s, func(ctx context.Context, tx pos.Tx) error {
-				got, err := pay(tx).DeviceByNumber(ctx, want.Number)
+				got, err := tx.DeviceByNumber(ctx, want.Number)
 				if err != nil {
 					return err
 				}
 				if diff := cmp.Diff(want, got, opts()); diff != "" {
 					t.Errorf("DeviceByNumber(%d) mismatch (-want +got):\n%s", want.Number, diff)
 				}
-				got, err = pay(tx).DeviceByCredential(ctx, want.CredentialHash)
+				got, err = tx.DeviceByCredential(ctx, want.CredentialHash)
 				if err != nil {
 					return err
 				}
@@ -606,29 +603,29 @@ func testDevices(t *testing.T, open func(t *testing.T) pos.Store) {
 
 	runErrCases(t, s, []errCase{
 		{"missing number", func(ctx context.Context, tx pos.Tx) error {
-			_, err := pay(tx).DeviceByNumber(ctx, 2)
+			_, err := tx.DeviceByNumber(ctx, 2)
 			return err
 		}, pos.ErrNotFound},
 		{"missing credential", func(ctx context.Context, tx pos.Tx) error {
-			_, err := pay(tx).DeviceByCredential(ctx, []byte("cred-missing"))
+			_, err := tx.DeviceByCredential(ctx, []byte("cred-missing"))
 			return err
 		}, pos.ErrNotFound},
 		{"empty credential", func(ctx context.Context, tx pos.Tx) error {
-			_, err := pay(tx).DeviceByCredential(ctx, nil)
+			_, err := tx.DeviceByCredential(ctx, nil)
 			return err
 		}, pos.ErrNotFound},
 		{"duplicate number", func(ctx context.Context, tx pos.Tx) error {
 			d := newDevice(d1.Number, member2, store1)
 			d.CredentialHash = []byte("cred-new")
-			return pay(tx).CreateDevice(ctx, d)
+			return tx.CreateDevice(ctx, d)
 		}, pos.ErrConflict},
 		{"duplicate credential", func(ctx context.Context, tx pos.Tx) error {
 			d := newDevice(2, member2, store1)
 			d.CredentialHash = d1.CredentialHash
-			return pay(tx).CreateDevice(ctx, d)
+			return tx.CreateDevice(ctx, d)
 		}, pos.ErrConflict},
 		{"counter of a missing device", func(ctx context.Context, tx pos.Tx) error {
-			return pay(tx).UpdateDeviceCounter(ctx, 2, 1)
+			return tx.UpdateDeviceCounter(ctx, 2, 1)
 		}, pos.ErrNotFound},
 	})
 	t.Run("refused", func(t *testing.T) {
@@ -644,7 +641,7 @@ func testDevices(t *testing.T, open func(t *testing.T) pos.Store) {
 			{"no credential", func() pos.Device { d := newDevice(3, member2, store1); d.CredentialHash = nil; return d }()},
 		} {
 			t.Run(tt.name, func(t *testing.T) {
-				err := writeErr(t, s, func(ctx context.Context, tx pos.Tx) error { return pay(tx).CreateDevice(ctx, tt.d) })
+				err := writeErr(t, s, func(ctx context.Context, tx pos.Tx) error { return tx.CreateDevice(ctx, tt.d) })
 				if err == nil {
 					t.Errorf("CreateDevice with %s: got no error, want one", tt.name)
 				}
@@ -677,11 +674,11 @@ func testDeviceCounter(t *testing.T, open func(t *testing.T) pos.Store) {
 	}
 	for i, st := range steps {
 		err := writeErr(t, s, func(ctx context.Context, tx pos.Tx) error {
-			return pay(tx).UpdateDeviceCounter(ctx, d.Number, st.counter)
+			return tx.UpdateDeviceCounter(ctx, d.Number, st.counter)
 		})
 		checkErr(t, fmt.Sprintf("step %d: UpdateDeviceCounter(%d)", i, st.counter), err, st.want)
 		read(t, s, func(ctx context.Context, tx pos.Tx) error {
-			got, err := pay(tx).DeviceByNumber(ctx, d.Number)
+			got, err := tx.DeviceByNumber(ctx, d.Number)
 			if err != nil {
 				return err
 			}
@@ -692,7 +689,7 @@ func testDeviceCounter(t *testing.T, open func(t *testing.T) pos.Store) {
 		})
 	}
 	read(t, s, func(ctx context.Context, tx pos.Tx) error {
-		got, err := pay(tx).DeviceByNumber(ctx, other.Number)
+		got, err := tx.DeviceByNumber(ctx, other.Number)
 		if err != nil {
 			return err
 		}
@@ -713,10 +710,10 @@ func testDeviceCounter(t *testing.T, open func(t *testing.T) pos.Store) {
 			wg.Go(func() {
 				<-start
 				errs[w] = writeErr(t, s, func(ctx context.Context, tx pos.Tx) error {
-					if _, err := pay(tx).DeviceByNumber(ctx, d.Number); err != nil {
+					if _, err := tx.DeviceByNumber(ctx, d.Number); err != nil {
 						return err
 					}
-					return pay(tx).UpdateDeviceCounter(ctx, d.Number, counter)
+					return tx.UpdateDeviceCounter(ctx, d.Number, counter)
 				})
 			})
 		}
@@ -743,7 +740,7 @@ func testLimits(t *testing.T, open func(t *testing.T) pos.Store) {
 		var l pos.Limits
 		err := readErr(t, s, func(ctx context.Context, tx pos.Tx) error {
 			var err error
-			l, err = pay(tx).LimitsFor(ctx, storeID, rail)
+			l, err = tx.LimitsFor(ctx, storeID, rail)
 			return err
 		})
 		return l, err
@@ -754,14 +751,14 @@ func testLimits(t *testing.T, open func(t *testing.T) pos.Store) {
 	wallet := pos.Limits{StoreID: store1, Rail: pos.RailWallet, SingleMax: 500_000, DailyMax: 1_000_000, PasswordFree: 100_000}
 	none := pos.Limits{StoreID: store1, Rail: pos.RailAlipay} // zero: no limits
 	write(t, s, func(ctx context.Context, tx pos.Tx) error {
-		if err := pay(tx).PutLimits(ctx, wallet); err != nil {
+		if err := tx.PutLimits(ctx, wallet); err != nil {
 			return err
 		}
-		return pay(tx).PutLimits(ctx, none)
+		return tx.PutLimits(ctx, none)
 	})
 	replaced := wallet
 	replaced.SingleMax, replaced.DailyMax, replaced.PasswordFree = 1, 0, 2
-	write(t, s, func(ctx context.Context, tx pos.Tx) error { return pay(tx).PutLimits(ctx, replaced) })
+	write(t, s, func(ctx context.Context, tx pos.Tx) error { return tx.PutLimits(ctx, replaced) })
 
 	tests := []struct {
 		store, rail string
@@ -783,7 +780,7 @@ func testLimits(t *testing.T, open func(t *testing.T) pos.Store) {
 	t.Run("negative", func(t *testing.T) {
 		l := wallet
 		l.DailyMax = -1
-		if err := writeErr(t, s, func(ctx context.Context, tx pos.Tx) error { return pay(tx).PutLimits(ctx, l) }); err == nil {
+		if err := writeErr(t, s, func(ctx context.Context, tx pos.Tx) error { return tx.PutLimits(ctx, l) }); err == nil {
 			t.Errorf("PutLimits with a negative limit: got no error, want one")
 		}
 	})
@@ -830,7 +827,7 @@ func testLedger(t *testing.T, open func(t *testing.T) pos.Store) {
 	empty := ledger.Entry{ID: "empty", StoreID: store2, Kind: ledger.KindAdjustment, Ref: "x", At: at(9)}
 	// Appended out of time order.
 	for _, e := range []ledger.Entry{charge, topup, other, fx, reversal, empty} {
-		write(t, s, func(ctx context.Context, tx pos.Tx) error { return pay(tx).AppendEntry(ctx, e) })
+		write(t, s, func(ctx context.Context, tx pos.Tx) error { return tx.AppendEntry(ctx, e) })
 	}
 
 	tests := []struct {
@@ -859,7 +856,7 @@ func testLedger(t *testing.T, open func(t *testing.T) pos.Store) {
 			var got []ledger.Entry
 			read(t, s, func(ctx context.Context, tx pos.Tx) error {
 				var err error
-				got, err = pay(tx).ListEntries(ctx, tt.filter)
+				got, err = tx.ListEntries(ctx, tt.filter)
 				return err
 			})
 			if diff := cmp.Diff(tt.want, got, opts()); diff != "" {
@@ -872,17 +869,17 @@ func testLedger(t *testing.T, open func(t *testing.T) pos.Store) {
 		{"duplicate id", func(ctx context.Context, tx pos.Tx) error {
 			e := topup
 			e.At, e.Ref = at(5), "tp-2"
-			return pay(tx).AppendEntry(ctx, e)
+			return tx.AppendEntry(ctx, e)
 		}, pos.ErrConflict},
 		{"duplicate id in another store", func(ctx context.Context, tx pos.Tx) error {
 			e := topup
 			e.StoreID = store2
-			return pay(tx).AppendEntry(ctx, e)
+			return tx.AppendEntry(ctx, e)
 		}, pos.ErrConflict},
 	})
 	t.Run("duplicate leaves the first", func(t *testing.T) {
 		read(t, s, func(ctx context.Context, tx pos.Tx) error {
-			got, err := pay(tx).ListEntries(ctx, pos.EntryFilter{Ref: topup.Ref})
+			got, err := tx.ListEntries(ctx, pos.EntryFilter{Ref: topup.Ref})
 			if err != nil {
 				return err
 			}
@@ -905,7 +902,7 @@ func testPaymentRollback(t *testing.T, open func(t *testing.T) pos.Store) {
 	errStop := errors.New("stop")
 
 	err := writeErr(t, s, func(ctx context.Context, tx pos.Tx) error {
-		p := pay(tx)
+		p := tx
 		m := newMember("member-new", store1, 1)
 		if err := p.CreateMember(ctx, m); err != nil {
 			return err
@@ -946,7 +943,7 @@ func testPaymentRollback(t *testing.T, open func(t *testing.T) pos.Store) {
 	}
 
 	read(t, s, func(ctx context.Context, tx pos.Tx) error {
-		p := pay(tx)
+		p := tx
 		if _, err := p.MemberByID(ctx, "member-new"); !errors.Is(err, pos.ErrNotFound) {
 			t.Errorf("MemberByID of a rolled back member: got error %v, want %v", err, pos.ErrNotFound)
 		}
