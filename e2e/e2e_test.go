@@ -33,6 +33,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
 	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
@@ -301,6 +303,21 @@ func tid(id string, conds ...string) string {
 	return s
 }
 
+// offline cuts (or restores) the tab's network for URLs matching pattern.
+func offline(pattern string, on bool) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		if _, err := cdp.Call(ctx, t, network.Enable, network.EnableParams{}); err != nil {
+			return err
+		}
+		conds := []*network.Conditions{}
+		if on {
+			conds = append(conds, &network.Conditions{URLPattern: pattern, Offline: true, DownloadThroughput: -1, UploadThroughput: -1})
+		}
+		_, err := cdp.Call(ctx, t, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{MatchedNetworkConditions: conds})
+		return err
+	})
+}
+
 func click(css string) chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(chromedp.WaitEnabled(chromedp.CSS(css)), chromedp.Click(chromedp.CSS(css)))
 }
@@ -486,9 +503,19 @@ func TestCashierFlow(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(teaLine)),
 	)
 
-	// Two Kung Pao Chicken.
+	// Two Kung Pao Chicken, sent while the order API is unreachable: the
+	// request waits in the outbox (localStorage) and goes out again with
+	// the same key once the network is back.
+	outbox := `JSON.parse(localStorage.getItem("qrpos.outbox.v1") || "[]")`
+	one.do("offline", offline(base+"/api/orders/*", true))
 	one.do("more kpc", click(kpcLine+" "+tid("line-inc")))
+	one.waitJS("pending in outbox", outbox+`.some(p => p.method === "PATCH")`)
+	if got := one.str("qty while offline", fmt.Sprintf(`document.querySelector(%q).textContent + " " + %s.length`, kpcLine+" "+tid("line-qty"), outbox)); got != "1 1" {
+		t.Errorf("while offline got quantity and pending %q, want \"1 1\"", got)
+	}
+	one.do("online", offline(base+"/api/orders/*", false))
 	one.waitJS("kpc qty 2", fmt.Sprintf(`document.querySelector(%q)?.textContent === "2"`, kpcLine+" "+tid("line-qty")))
+	one.waitJS("outbox empty", outbox+`.length === 0`)
 	if p := os.Getenv("QRPOS_SCREENSHOT"); p != "" {
 		one.screenshot(p)
 	}
