@@ -46,6 +46,7 @@ func TestScan(t *testing.T) {
 	}()
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
+	deadline := time.After(10 * time.Second)
 	for {
 		select {
 		case code := <-got:
@@ -59,7 +60,7 @@ func TestScan(t *testing.T) {
 			return
 		case <-tick.C:
 			m.Write([]byte("6200001234567890123\r\n"))
-		case <-time.After(10 * time.Second):
+		case <-deadline:
 			t.Fatal("no code printed")
 		}
 	}

@@ -276,3 +276,38 @@ func TestTCPOffline(t *testing.T) {
 	}
 	waitPrinted(t, s, "k")
 }
+
+// TestTCPNoGSr: a printer that answers DLE EOT but not GS r 1 gets its
+// first job unconfirmed after ConfirmTimeout, and no more GS r 1 on that
+// connection, so later jobs do not wait.
+func TestTCPNoGSr(t *testing.T) {
+	snaps := make(chan []byte, 16)
+	addr, fakes := tcpPrinter(t, func(f *fakePrinter) {
+		f.noGSr = true
+		f.status = func(n byte) (byte, bool) {
+			if n == 1 {
+				snaps <- bytes.Clone(f.out.Bytes()) // f.mu is held here
+			}
+			return 0x12, true
+		}
+	})
+	s := newSpooler(t, t.TempDir(), NewTCP(addr, StreamOptions{ConfirmTimeout: 100 * time.Millisecond}))
+	runSpooler(t, s)
+	jobs := []wire.PrintJob{kitchenJob("k1"), kitchenJob("k2"), kitchenJob("k3")}
+	for _, j := range jobs {
+		if err := s.Submit(j); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f := nextFake(t, fakes)
+	if got, want := f.nextJob(t), encode(t, jobs[0]); !bytes.Equal(got, want) {
+		t.Errorf("first job: got % x, want % x followed by GS r 1", got, want)
+	}
+	waitPrinted(t, s, "k3")
+	want := [][]byte{{}, {}, encode(t, jobs[1])}
+	for i, w := range want {
+		if got := <-snaps; !bytes.Equal(got, w) {
+			t.Errorf("before status poll %d: got % x on the line since the last GS r 1, want % x", i+1, got, w)
+		}
+	}
+}

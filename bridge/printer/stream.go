@@ -58,6 +58,7 @@ type Stream struct {
 
 	c       link
 	answers bool // the printer on c answered a status request
+	noGSr   bool // the printer on c left a GS r 1 unanswered: do not wait for it again
 }
 
 // NewSerial returns a Stream printing to the serial port in cfg.
@@ -103,7 +104,7 @@ func (s *Stream) conn(ctx context.Context) (link, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.c, s.answers = c, false
+	s.c, s.answers, s.noGSr = c, false, false
 	return c, nil
 }
 
@@ -190,23 +191,26 @@ func (s *Stream) await(ctx context.Context, match func(byte) bool, timeout time.
 
 // Print sends data. If the printer answered a status request on this
 // connection, Print appends GS r 1 and waits for its reply, which means the
-// job was printed: then it reports confirmed. A printer that does not
-// answer in ConfirmTimeout is taken to lack GS r: the bytes were written,
-// and Print returns nil, unconfirmed. Any I/O error drops the connection
-// and is returned, and the job must be sent again.
+// job was printed: then it reports confirmed. Without a reply within
+// ConfirmTimeout the bytes are still in the printer (which may lack GS r,
+// as some network models do, or be waiting for paper): Print returns nil,
+// unconfirmed, and stops asking on this connection so that later jobs do
+// not wait too. Any I/O error drops the connection and is returned, and
+// the job must be sent again.
 func (s *Stream) Print(ctx context.Context, job *wire.PrintJob, data []byte) (bool, error) {
 	c, err := s.conn(ctx)
 	if err != nil {
 		return false, err
 	}
-	if s.answers {
+	confirm := s.answers && !s.noGSr
+	if confirm {
 		data = append(data[:len(data):len(data)], escpos.CompletionMarkerBytes()...)
 	}
 	if _, err := c.Write(data); err != nil {
 		s.drop()
 		return false, fmt.Errorf("printer: write job %s: %w", job.ID, err)
 	}
-	if !s.answers {
+	if !confirm {
 		return false, nil
 	}
 	_, err = s.await(ctx, escpos.IsCompletionReply, s.opts.ConfirmTimeout)
@@ -214,6 +218,7 @@ func (s *Stream) Print(ctx context.Context, job *wire.PrintJob, data []byte) (bo
 	case err == nil:
 		return true, nil
 	case errors.Is(err, errNoReply):
+		s.noGSr = true
 		return false, nil
 	default:
 		return false, fmt.Errorf("printer: confirm job %s: %w", job.ID, err)
