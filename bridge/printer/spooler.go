@@ -137,7 +137,7 @@ func (s *Spooler) Run(ctx context.Context) error {
 	unrecorded := map[string]bool{}
 	for ctx.Err() == nil {
 		for id := range unrecorded {
-			if err := s.q.Done(id); err == nil {
+			if s.q.State(id) != StatePending || s.q.Done(id) == nil {
 				delete(unrecorded, id)
 				s.notify()
 			}
@@ -154,12 +154,10 @@ func (s *Spooler) Run(ctx context.Context) error {
 			}
 		}
 		if job == nil {
-			wait := s.wake
 			if len(unrecorded) > 0 {
-				wait = nil // retry Done after a backoff instead
-			}
-			if !sleep(ctx, wait, backoffIf(len(unrecorded) > 0, backoff)) {
-				break
+				sleep(ctx, nil, backoff) // then retry Done
+			} else {
+				sleep(ctx, s.wake, 0)
 			}
 			continue
 		}
@@ -169,7 +167,8 @@ func (s *Spooler) Run(ctx context.Context) error {
 			// version of the bridge gets here; retrying will not help.
 			s.log.Error("printer: job cannot be printed, moved to failed", "job", job.ID, "err", err)
 			if err := s.q.Fail(job.ID); err != nil {
-				return err
+				s.log.Error("printer: cannot set failed job aside", "job", job.ID, "err", err)
+				sleep(ctx, nil, s.o.MaxBackoff)
 			}
 			s.notify()
 			continue
@@ -196,13 +195,6 @@ func (s *Spooler) Run(ctx context.Context) error {
 	return nil
 }
 
-func backoffIf(cond bool, d time.Duration) time.Duration {
-	if cond {
-		return d
-	}
-	return 0
-}
-
 // print polls the printer's status and sends data if it is ready.
 func (s *Spooler) print(ctx context.Context, job *wire.PrintJob, data []byte) (bool, error) {
 	st, err := s.dev.Status(ctx)
@@ -218,9 +210,8 @@ func (s *Spooler) print(ctx context.Context, job *wire.PrintJob, data []byte) (b
 	return s.dev.Print(ctx, job, data)
 }
 
-// sleep waits for d (forever if d is 0), a value on wake, or ctx; it
-// reports false if ctx is done.
-func sleep(ctx context.Context, wake <-chan struct{}, d time.Duration) bool {
+// sleep waits for d (forever if d is 0), a value on wake, or ctx.
+func sleep(ctx context.Context, wake <-chan struct{}, d time.Duration) {
 	var timer <-chan time.Time
 	if d > 0 {
 		t := time.NewTimer(d)
@@ -229,9 +220,7 @@ func sleep(ctx context.Context, wake <-chan struct{}, d time.Duration) bool {
 	}
 	select {
 	case <-ctx.Done():
-		return false
 	case <-wake:
 	case <-timer:
 	}
-	return true
 }
