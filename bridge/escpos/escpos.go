@@ -103,9 +103,6 @@ func (e *Encoder) WriteTo(w io.Writer) (int64, error) {
 	return int64(n), err
 }
 
-// Len returns the number of bytes built so far.
-func (e *Encoder) Len() int { return e.buf.Len() }
-
 // Init resets the printer to its power-on mode (ESC @). It leaves Chinese
 // mode, as the printer does.
 func (e *Encoder) Init() *Encoder {

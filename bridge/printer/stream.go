@@ -52,7 +52,6 @@ func (o *StreamOptions) defaults() {
 // a printer that was switched off or unplugged is picked up again. It is
 // not safe for concurrent use: the Spooler is its only user.
 type Stream struct {
-	name string
 	dial func(ctx context.Context) (link, error)
 	opts StreamOptions
 
@@ -65,7 +64,6 @@ type Stream struct {
 func NewSerial(cfg serialio.Config, o StreamOptions) *Stream {
 	o.defaults()
 	return &Stream{
-		name: cfg.Name,
 		opts: o,
 		dial: func(context.Context) (link, error) {
 			p, err := serialio.Open(cfg)
@@ -81,7 +79,6 @@ func NewSerial(cfg serialio.Config, o StreamOptions) *Stream {
 func NewTCP(addr string, o StreamOptions) *Stream {
 	o.defaults()
 	return &Stream{
-		name: addr,
 		opts: o,
 		dial: func(ctx context.Context) (link, error) {
 			d := net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}
@@ -93,8 +90,6 @@ func NewTCP(addr string, o StreamOptions) *Stream {
 		},
 	}
 }
-
-func (s *Stream) String() string { return s.name }
 
 func (s *Stream) conn(ctx context.Context) (link, error) {
 	if s.c != nil {
@@ -206,7 +201,13 @@ func (s *Stream) Print(ctx context.Context, job *wire.PrintJob, data []byte) (bo
 	if confirm {
 		data = append(data[:len(data):len(data)], escpos.CompletionMarkerBytes()...)
 	}
-	if _, err := c.Write(data); err != nil {
+	// A printer that stopped reading (out of paper, buffer full) blocks the
+	// write; closing the connection when ctx ends unblocks it, so shutdown
+	// never waits for the printer. The job stays queued.
+	stop := context.AfterFunc(ctx, func() { c.Close() })
+	_, err = c.Write(data)
+	stop()
+	if err != nil {
 		s.drop()
 		return false, fmt.Errorf("printer: write job %s: %w", job.ID, err)
 	}
@@ -243,8 +244,7 @@ type tcpLink struct{ c net.Conn }
 func (l tcpLink) Close() error { return l.c.Close() }
 
 func (l tcpLink) Write(b []byte) (int, error) {
-	// A printer that stopped reading (paper out, its buffer full) must not
-	// hang the spooler forever.
+	// A printer that stopped reading must not hang the spooler forever.
 	l.c.SetWriteDeadline(time.Now().Add(30 * time.Second))
 	return l.c.Write(b)
 }

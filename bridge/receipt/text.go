@@ -125,12 +125,12 @@ func wrapIndent(s string, w int, first, rest string) []string {
 // right side too wide for that goes on a line of its own.
 func pair(left, right string, w int) []string {
 	right = clean(right)
-	lw, rw := Width(clean(left)), Width(right)
+	l := clean(left)
+	lw, rw := Width(l), Width(right)
 	if rw == 0 {
 		return Wrap(left, w)
 	}
 	if lw+1+rw <= w {
-		l := clean(left)
 		return []string{l + strings.Repeat(" ", w-lw-rw) + right}
 	}
 	if avail := w - rw - 1; avail >= w/2 {

@@ -70,9 +70,6 @@ func Open(c Config) (*Port, error) {
 	return &Port{p: p, name: c.Name, info: info, timeout: c.ReadTimeout}, nil
 }
 
-// Name returns the path the port was opened at.
-func (p *Port) Name() string { return p.name }
-
 // Read reads up to len(b) bytes, waiting at most the read timeout. It
 // returns ErrTimeout when nothing came, ErrGone when the device went away,
 // and other errors wrapped.
