@@ -49,6 +49,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	logLevel := fs.String("log-level", env("QRPOS_LOG_LEVEL", "info"), "debug, info, warn or error (env QRPOS_LOG_LEVEL)")
 	tlsCert := fs.String("tls-cert", env("QRPOS_TLS_CERT", ""), "TLS certificate file; with -tls-key serves HTTPS (env QRPOS_TLS_CERT)")
 	tlsKey := fs.String("tls-key", env("QRPOS_TLS_KEY", ""), "TLS key file (env QRPOS_TLS_KEY)")
+	publicURL := fs.String("public-url", env("QRPOS_PUBLIC_URL", ""), "base URL phones open payment links at, e.g. https://pos.example.com (default: the address the tablet used) (env QRPOS_PUBLIC_URL)")
 	secure := fs.Bool("secure-cookies", getenv("QRPOS_SECURE_COOKIES") == "1", "mark cookies Secure (behind a TLS proxy) (env QRPOS_SECURE_COOKIES=1)")
 	var origins listFlag
 	fs.Var(&origins, "allow-origin", "extra origin host pattern allowed for the API and /ws (repeatable)")
@@ -62,7 +63,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
 	d, err := daemon.New(ctx, daemon.Config{DataDir: *dataDir, DSN: *dsn, WebDir: *webDir, OriginPatterns: origins,
-		SecureCookies: *secure || *tlsCert != "", Logger: log})
+		SecureCookies: *secure || *tlsCert != "", PublicURL: *publicURL, Logger: log})
 	if err != nil {
 		return err
 	}

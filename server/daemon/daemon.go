@@ -4,6 +4,7 @@
 package daemon
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -24,6 +25,7 @@ import (
 	"qrpos/server/hub"
 	"qrpos/server/pos"
 	"qrpos/server/store/sqlite"
+	"qrpos/server/token"
 )
 
 // Config of a server.
@@ -39,6 +41,15 @@ type Config struct {
 	OriginPatterns []string
 	// SecureCookies forces Secure cookies (behind a TLS proxy).
 	SecureCookies bool
+	// PublicURL is the base URL phones open pay links at; empty means the
+	// address the tablet used.
+	PublicURL string
+	// Rails are the external payment networks accepted (none by default:
+	// the built-in wallet and cash need no outside connection).
+	Rails map[string]pos.Rail
+	// SweepEvery is how often pending payments are queried, reversed or
+	// expired. Zero means every 2 seconds.
+	SweepEvery time.Duration
 	// DemoPINs fixes the PINs of the demo staff ("manager", "cashier");
 	// missing ones are random. Only used when the database is new.
 	DemoPINs map[string]string
@@ -59,6 +70,25 @@ type Daemon struct {
 	seeded  bool
 	cancel  context.CancelFunc
 	version string
+	sweeper chan struct{} // closed when the sweep loop has stopped
+}
+
+// sweep settles pending payments until ctx ends: unknown outcomes are
+// queried, then reversed at their deadline; unconfirmed ones expire.
+func (d *Daemon) sweep(ctx context.Context, every time.Duration) {
+	defer close(d.sweeper)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := d.svc.ResolvePending(ctx); err != nil && ctx.Err() == nil {
+				d.cfg.Logger.Warn("settling pending payments", "err", err)
+			}
+		}
+	}
 }
 
 // New opens the store (migrating it), seeds the demo restaurant in a new
@@ -103,13 +133,29 @@ func New(ctx context.Context, cfg Config) (*Daemon, error) {
 		return nil, err
 	}
 
+	// The key that signs payment QR tokens is made at first run and kept
+	// in the data directory, never in git.
+	key, err := token.LoadOrCreateKey(filepath.Join(cfg.DataDir, "payment-token.key"))
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("daemon: %w", err)
+	}
+	signer, err := token.NewSigner(token.SignerConfig{Keys: [][]byte{key}, Now: cfg.Now})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("daemon: %w", err)
+	}
+
 	life, cancel := context.WithCancel(context.Background())
 	d.cancel = cancel
 	h := hub.New()
 	var api *httpapi.Server
-	d.svc = pos.NewService(db, pcfg, pos.Deps{Now: cfg.Now, Log: cfg.Logger, OnOrder: func(o pos.Order) { api.OrderEvent(o) }})
-	api = httpapi.New(life, d.svc, h, httpapi.Config{OriginPatterns: cfg.OriginPatterns, SecureCookies: cfg.SecureCookies},
-		cfg.Logger, cfg.Now)
+	d.svc = pos.NewService(db, pcfg, pos.Deps{Now: cfg.Now, Log: cfg.Logger, Signer: signer, Rails: cfg.Rails,
+		OnOrder: func(o pos.Order) { api.OrderEvent(o) }, OnPayment: func(in pos.Intent) { api.PaymentEvent(in) }})
+	api = httpapi.New(life, d.svc, h, httpapi.Config{OriginPatterns: cfg.OriginPatterns, SecureCookies: cfg.SecureCookies,
+		PublicURL: cfg.PublicURL}, cfg.Logger, cfg.Now)
+	d.sweeper = make(chan struct{})
+	go d.sweep(life, cmp.Or(cfg.SweepEvery, 2*time.Second))
 
 	pwa.Register()
 	pages := pwa.Handler(pwa.Options{Version: wasm.Version, WasmContentLength: fmt.Sprint(wasm.Size)})
@@ -191,5 +237,6 @@ func (d *Daemon) serve(ctx context.Context, ln net.Listener, certFile, keyFile s
 // Close releases the store. Call it after Serve returned.
 func (d *Daemon) Close() error {
 	d.cancel()
+	<-d.sweeper
 	return d.db.Close()
 }

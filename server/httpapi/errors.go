@@ -30,8 +30,13 @@ func statusOf(c pos.Code) int {
 		return http.StatusForbidden
 	case pos.CodeNotFound:
 		return http.StatusNotFound
-	case pos.CodeConflict, pos.CodeTableBusy, pos.CodeIdempotency, pos.CodeOrderClosed, pos.CodeUnavailable:
+	case pos.CodeConflict, pos.CodeTableBusy, pos.CodeIdempotency, pos.CodeOrderClosed, pos.CodeUnavailable,
+		pos.CodeCodeUsed, pos.CodeBillChanged, pos.CodePaymentActive, pos.CodeAlreadyPaid, pos.CodeInsufficient:
 		return http.StatusConflict
+	case pos.CodeNotAccepted, pos.CodeNotPaymentCode, pos.CodeCodeInvalid, pos.CodeTokenInvalid, pos.CodeLimit, pos.CodeRefundTooMuch:
+		return http.StatusUnprocessableEntity
+	case pos.CodeCodeExpired, pos.CodeTokenExpired:
+		return http.StatusGone
 	}
 	return http.StatusInternalServerError
 }

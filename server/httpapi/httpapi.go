@@ -32,6 +32,10 @@ type Config struct {
 	SecureCookies bool
 	// Heartbeat is the interval of application pings on /ws.
 	Heartbeat time.Duration
+	// PublicURL is the base URL phones reach this server at, for the links
+	// in payment QR codes (e.g. https://pos.example.com). Empty means the
+	// address the tablet used.
+	PublicURL string
 }
 
 // Server serves the API.
@@ -85,6 +89,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("POST /api/staff/{id}/unlock", s.auth(s.unlock))
 
 	mux.Handle("GET /ws", s.auth(s.events))
+	s.registerPayments(mux)
 	mux.Handle("/api/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, wire.Error{Error: wire.ErrorBody{Code: wire.CodeNotFound, Message: "no such API endpoint"}})
 	}))
@@ -466,5 +471,5 @@ func (s *Server) OrderEvent(o pos.Order) {
 		s.log.Error("encode order event", "order", o.ID, "err", err)
 		return
 	}
-	s.hub.Publish(o.StoreID, b)
+	s.hub.Publish(storeTopic(o.StoreID), b)
 }

@@ -16,6 +16,17 @@ import (
 // WebSocket pings, so the server also sends application "ping" events; a
 // terminal that hears nothing for a while reconnects and reloads.
 func (s *Server) events(w http.ResponseWriter, r *http.Request, a pos.Actor) error {
+	return s.stream(w, r, storeTopic(a.StoreID))
+}
+
+// Hub topics: a store's terminals, one payment's pay page, one wallet.
+func storeTopic(id string) string  { return "store:" + id }
+func intentTopic(id string) string { return "intent:" + id }
+func memberTopic(id string) string { return "member:" + id }
+
+// stream sends a topic's events to one WebSocket client until it leaves,
+// falls behind, or the server shuts down.
+func (s *Server) stream(w http.ResponseWriter, r *http.Request, topic string) error {
 	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: s.cfg.OriginPatterns})
 	if err != nil {
 		// Accept has answered the client already (e.g. 403 for a foreign Origin).
@@ -24,7 +35,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, a pos.Actor) err
 	}
 	defer c.CloseNow()
 	c.SetReadLimit(4 << 10)
-	sub := s.hub.Subscribe(a.StoreID, 64)
+	sub := s.hub.Subscribe(topic, 64)
 	defer sub.Close()
 
 	// Terminals send nothing we need; CloseRead answers control frames and

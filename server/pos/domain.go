@@ -185,11 +185,16 @@ type LineModifier struct {
 	Price int64
 }
 
+// TenderVoid is the kind of tender that takes a voided payment back off
+// an order: its Amount is subtracted from what was paid. Tenders are
+// never edited or deleted, and amounts are never negative.
+const TenderVoid = "void"
+
 // Tender is a payment applied to an order.
 type Tender struct {
 	ID        string
 	OrderID   string
-	Kind      string // "cash"
+	Kind      string // "cash", a rail ("wallet", "wechat", ...) or TenderVoid
 	Amount    int64  // applied to the order
 	Tendered  int64  // handed over
 	Change    int64  // given back

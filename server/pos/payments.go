@@ -1,5 +1,3 @@
-//go:build payments
-
 package pos
 
 import (
@@ -1009,14 +1007,14 @@ func (s *Service) VoidPayment(ctx context.Context, a Actor, key, intentID, reaso
 				return Intent{}, err
 			}
 		}
-		// The order owes the money again: a negative tender, never an
-		// edit of the original one.
+		// The order owes the money again: a void tender, never an edit of
+		// the original one.
 		ord, err := tx.OrderByID(ctx, a.StoreID, in.OrderID)
 		if err != nil {
 			return Intent{}, err
 		}
 		now := s.clock()
-		tn := Tender{ID: "void-" + in.ID, OrderID: ord.ID, Kind: in.Rail, Amount: -in.Amount, CreatedBy: a.StaffID, CreatedAt: now}
+		tn := Tender{ID: "void-" + in.ID, OrderID: ord.ID, Kind: TenderVoid, Amount: in.Amount, CreatedBy: a.StaffID, CreatedAt: now}
 		if err := tx.CreateTender(ctx, tn); err != nil {
 			return Intent{}, err
 		}

@@ -13,6 +13,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"qrpos/server/ledger"
 	"qrpos/server/token"
 )
 
@@ -635,7 +636,8 @@ func (s *Service) TenderCash(ctx context.Context, a Actor, key, orderID string, 
 	if req.Tendered > MaxAmount {
 		return Order{}, false, invalid("tendered", "that amount is too large")
 	}
-	return s.changeOrder(ctx, a, key, "cash", orderID, req, func(tx Tx, o *Order) error {
+	var cancelled []Intent
+	o, replay, err := s.changeOrder(ctx, a, key, "cash", orderID, req, func(tx Tx, o *Order) error {
 		if req.Currency != o.Currency {
 			return invalid("tendered", "this order is paid in %s", o.Currency)
 		}
@@ -650,6 +652,12 @@ func (s *Service) TenderCash(ctx context.Context, a Actor, key, orderID string, 
 		if t.Due == 0 {
 			return refuse(CodeOrderClosed, "this order is already paid")
 		}
+		// Cash settles the bill: an unpaid QR on the tablet dies, and a
+		// payment the payer is confirming blocks (it may succeed).
+		cancelled, err = s.clearLiveIntents(ctx, tx, a.StoreID, o.ID, "paid in cash")
+		if err != nil {
+			return err
+		}
 		applied := min(req.Tendered, t.Due)
 		tn := Tender{ID: req.TenderID, OrderID: o.ID, Kind: "cash", Amount: applied, Tendered: req.Tendered,
 			Change: req.Tendered - applied, CreatedBy: a.StaffID, CreatedAt: s.clock()}
@@ -659,6 +667,13 @@ func (s *Service) TenderCash(ctx context.Context, a Actor, key, orderID string, 
 			}
 			return err
 		}
+		if err := s.appendEntry(ctx, tx, ledger.Entry{ID: "cash-" + tn.ID, StoreID: a.StoreID, Kind: ledger.KindCashSale, Ref: tn.ID,
+			Postings: []ledger.Posting{
+				{Account: ledger.CashDrawer(a.StoreID), Amount: moneyOf(applied, o.Currency)},
+				{Account: ledger.Revenue(a.StoreID), Amount: moneyOf(-applied, o.Currency)},
+			}}); err != nil {
+			return err
+		}
 		o.Tenders = append(o.Tenders, tn)
 		if applied == t.Due {
 			o.Status = StatusClosed
@@ -666,6 +681,12 @@ func (s *Service) TenderCash(ctx context.Context, a Actor, key, orderID string, 
 		}
 		return nil
 	})
+	if err == nil && !replay {
+		for _, c := range cancelled {
+			s.onPayment(c)
+		}
+	}
+	return o, replay, err
 }
 
 // Void cancels an unpaid order. Voiding an order with lines takes a

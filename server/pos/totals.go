@@ -77,7 +77,11 @@ func ComputeTotals(o Order, taxInclusive bool) Totals {
 		t.Total += t.Tax
 	}
 	for _, tn := range o.Tenders {
-		t.Paid += tn.Amount
+		if tn.Kind == TenderVoid {
+			t.Paid -= tn.Amount
+		} else {
+			t.Paid += tn.Amount
+		}
 	}
 	t.Due = max(t.Total-t.Paid, 0)
 	return t

@@ -39,6 +39,8 @@ func TestComputeTotals(t *testing.T) {
 			want: Totals{Subtotal: 5000, Total: 5000, Paid: 2000, Due: 3000}},
 		{name: "paid in full", lines: []Line{line(5000, 1, 0)}, tenders: []int64{2000, 3000},
 			want: Totals{Subtotal: 5000, Total: 5000, Paid: 5000, Due: 0}},
+		{name: "voided payment owes again", lines: []Line{line(5000, 1, 0)}, tenders: []int64{5000, -5000},
+			want: Totals{Subtotal: 5000, Total: 5000, Paid: 0, Due: 5000}},
 		{name: "largest order fits int64", lines: repeat(line(MaxPrice, MaxQty, MaxTaxBP), MaxLines),
 			want: Totals{Subtotal: MaxPrice * MaxQty * MaxLines, Tax: MaxPrice * MaxQty * MaxLines, Total: 2 * MaxPrice * MaxQty * MaxLines, Due: 2 * MaxPrice * MaxQty * MaxLines}},
 	}
@@ -46,7 +48,12 @@ func TestComputeTotals(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			o := Order{Lines: tt.lines}
 			for _, a := range tt.tenders {
-				o.Tenders = append(o.Tenders, Tender{Amount: a})
+				// A negative figure in the table is a void of that amount.
+				if a < 0 {
+					o.Tenders = append(o.Tenders, Tender{Kind: TenderVoid, Amount: -a})
+				} else {
+					o.Tenders = append(o.Tenders, Tender{Kind: "cash", Amount: a})
+				}
 			}
 			got := ComputeTotals(o, tt.inclusive)
 			var sum int64
