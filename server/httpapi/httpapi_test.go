@@ -22,10 +22,12 @@ import (
 	"qrpos/server/hub"
 	"qrpos/server/pos"
 	"qrpos/server/store/sqlite"
+	"qrpos/server/token"
 )
 
 type env struct {
 	srv *httptest.Server
+	svc *pos.Service
 }
 
 func newEnv(t *testing.T) *env {
@@ -43,8 +45,13 @@ func newEnv(t *testing.T) *env {
 	cfg := pos.DefaultConfig
 	cfg.PIN = cheap
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	signer, err := token.NewSigner(token.SignerConfig{Keys: [][]byte{token.GenerateKey()}, Now: time.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
 	var api *httpapi.Server
-	svc := pos.NewService(db, cfg, pos.Deps{Now: time.Now, Log: log, OnOrder: func(o pos.Order) { api.OrderEvent(o) }})
+	svc := pos.NewService(db, cfg, pos.Deps{Now: time.Now, Log: log, Signer: signer,
+		OnOrder: func(o pos.Order) { api.OrderEvent(o) }, OnPayment: func(in pos.Intent) { api.PaymentEvent(in) }})
 	life, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	api = httpapi.New(life, svc, hub.New(), httpapi.Config{LoginRate: 20, Heartbeat: 50 * time.Millisecond}, log, time.Now)
@@ -52,7 +59,7 @@ func newEnv(t *testing.T) *env {
 	api.Register(mux)
 	srv := httptest.NewServer(httpapi.SecurityHeaders(mux, nil))
 	t.Cleanup(srv.Close)
-	return &env{srv: srv}
+	return &env{srv: srv, svc: svc}
 }
 
 // terminal is one browser: a cookie jar and helpers.
