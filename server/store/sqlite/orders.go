@@ -58,7 +58,7 @@ func (t *tx) insertLines(ctx context.Context, orderID string, lines []pos.Line) 
 		return err
 	}
 	defer ls.Close()
-	var ms *sql.Stmt
+	var ms *stmt
 	for i, l := range lines {
 		if _, err := ls.ExecContext(ctx, orderID, i, l.ID, l.ItemID, l.Name, l.BasePrice, l.Qty,
 			l.Note, l.TaxRateBP, l.Sent); err != nil {

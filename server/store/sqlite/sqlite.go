@@ -1,22 +1,39 @@
 // Package sqlite implements pos.Store on a SQLite database file, with the
 // pure-Go driver modernc.org/sqlite.
 //
-// A DB holds two pools on one file: a single connection for writes, so that
-// Write transactions (BEGIN IMMEDIATE) queue in database/sql instead of
-// failing with SQLITE_BUSY against each other, and a read-only pool for Read
+// A DB holds two pools on one file: a single connection for writes, used
+// by one writer goroutine so that write transactions never fail with
+// SQLITE_BUSY against each other, and a read-only pool for Read
 // transactions, which WAL lets run beside the writer. The schema is created
 // and upgraded at Open by the embedded migrations in migrations/.
+//
+// # Group commit
+//
+// With synchronous=FULL every COMMIT waits for an fsync, which bounds a
+// one-transaction-per-Write design to about one Write per fsync. The writer
+// instead takes every Write call queued when it becomes free (up to
+// maxBatch), runs them one after the other in one BEGIN IMMEDIATE
+// transaction, each inside its own SAVEPOINT, and commits once. A call
+// whose fn fails is rolled back to its savepoint alone. Callers are
+// answered only after the COMMIT returned, so an acknowledged Write is
+// durable, and a failed COMMIT fails every call of the batch. For callers
+// nothing changes: fns run serially, each sees the effects of the earlier
+// ones and is atomic.
 package sqlite
 
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net/url"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"modernc.org/sqlite"
@@ -29,11 +46,42 @@ import (
 // connection (a checkpoint, another process) before it fails.
 const busyTimeout = 10 * time.Second
 
+// maxBatch caps the Write calls that share one transaction: it bounds the
+// wait of the last call of a batch and the work a failed COMMIT undoes.
+const maxBatch = 256
+
+// ErrClosed is returned by Write after Close.
+var ErrClosed = errors.New("sqlite: database is closed")
+
 // DB is a QRPOS database in one SQLite file. It implements pos.Store and is
 // safe for concurrent use.
 type DB struct {
-	write *sql.DB // one connection; every transaction is BEGIN IMMEDIATE
+	write *sql.DB // one connection, used by the writer goroutine
 	read  *sql.DB // read-only connections
+
+	calls chan *writeCall // Write calls to the writer; unbuffered
+	stop  chan struct{}   // closed by Close: the writer ends
+	done  chan struct{}   // closed when the writer has ended
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// States of a writeCall.
+const (
+	callQueued    int32 = iota
+	callRunning         // the writer started fn: the caller waits for the answer
+	callAbandoned       // the caller's context ended first: fn never runs
+	callAnswered        // answered before the COMMIT: fn did not run
+)
+
+// writeCall is one Write waiting for the writer.
+type writeCall struct {
+	ctx    context.Context
+	fn     func(pos.Tx) error
+	state  atomic.Int32
+	err    error      // fn's error, set by the writer
+	answer chan error // buffered: the writer never waits for the caller
 }
 
 var _ pos.Store = (*DB)(nil)
@@ -84,13 +132,22 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("sqlite: open %s: read pool: %w", path, err)
 	}
-	return &DB{write: w, read: r}, nil
+	db := &DB{write: w, read: r, calls: make(chan *writeCall), stop: make(chan struct{}), done: make(chan struct{})}
+	go db.writer()
+	return db, nil
 }
 
-// Close closes both pools. The writer closes last, so that the last
-// connection checkpoints the WAL into the database file.
+// Close stops the writer, after it has answered the calls of the batch it
+// is running (later Write calls fail with ErrClosed), and closes both
+// pools. The write pool closes last, so that the last connection
+// checkpoints the WAL into the database file.
 func (db *DB) Close() error {
-	return errors.Join(db.read.Close(), db.write.Close())
+	db.closeOnce.Do(func() {
+		close(db.stop)
+		<-db.done
+		db.closeErr = errors.Join(db.read.Close(), db.write.Close())
+	})
+	return db.closeErr
 }
 
 // dsn returns the modernc.org/sqlite data source name of the file at path.
@@ -131,12 +188,167 @@ func (db *DB) Read(ctx context.Context, fn func(pos.Tx) error) error {
 	return run(ctx, db.read, &sql.TxOptions{ReadOnly: true}, fn)
 }
 
-// Write runs fn in a write transaction (BEGIN IMMEDIATE on the single write
-// connection), so writes are serialised and a read-modify-write inside fn
-// cannot lose an update. fn must not call Write itself: it would wait for
-// the connection it holds.
+// Write runs fn in a write transaction: fns run one at a time in the order
+// they were queued, each atomic (rolled back alone if it returns an error
+// or panics) and seeing the effects of the earlier ones, so a
+// read-modify-write inside fn cannot lose an update. Write returns once
+// the transaction fn ran in is committed (see Group commit). A ctx that
+// ends before fn starts makes Write return ctx.Err() without running fn;
+// once fn has started, ctx is checked before each of its statements but
+// does not interrupt them. fn must not call Write itself: it would wait for
+// the writer that runs it.
 func (db *DB) Write(ctx context.Context, fn func(pos.Tx) error) error {
-	return run(ctx, db.write, nil, fn)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c := &writeCall{ctx: ctx, fn: fn, answer: make(chan error, 1)}
+	select {
+	case db.calls <- c:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-db.stop:
+		return ErrClosed
+	}
+	select {
+	case err := <-c.answer:
+		return err
+	case <-ctx.Done():
+		if c.state.CompareAndSwap(callQueued, callAbandoned) {
+			return ctx.Err()
+		}
+		return <-c.answer // fn has started: its answer follows the COMMIT
+	}
+}
+
+// writer runs the Write calls, a batch at a time, until Close.
+func (db *DB) writer() {
+	defer close(db.done)
+	buf := make([]*writeCall, 0, maxBatch)
+	for {
+		batch := buf[:0]
+		select {
+		case c := <-db.calls:
+			batch = append(batch, c)
+		case <-db.stop:
+			return
+		}
+		// Take what queued up meanwhile, without waiting for more: an idle
+		// writer commits a lone call at once.
+	queued:
+		for len(batch) < maxBatch {
+			select {
+			case c := <-db.calls:
+				batch = append(batch, c)
+			default:
+				break queued
+			}
+		}
+		for len(batch) > 0 {
+			batch = db.commit(batch)
+		}
+	}
+}
+
+// commit runs calls in one transaction and answers them. If SQLite aborts
+// the transaction while calls run (it rolls the whole transaction back
+// after some errors, e.g. a full disk), the calls that ran get the error
+// and commit returns those that did not run yet, for a new transaction.
+func (db *DB) commit(calls []*writeCall) []*writeCall {
+	// Statements run under a context that never ends: see stmts.
+	ctx := context.Background()
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		answerAll(calls, fmt.Errorf("sqlite: begin: %w", err))
+		return nil
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `BEGIN IMMEDIATE`); err != nil {
+		answerAll(calls, fmt.Errorf("sqlite: begin: %w", err))
+		return nil
+	}
+	t := &tx{tx: stmts{q: conn, under: ctx}}
+	ran := 0 // calls[:ran] have been taken, run or not
+	for _, c := range calls {
+		ran++
+		if !c.state.CompareAndSwap(callQueued, callRunning) {
+			continue // abandoned by its caller
+		}
+		if err := c.ctx.Err(); err != nil {
+			c.state.Store(callAnswered)
+			c.answer <- err
+			continue
+		}
+		if _, err := conn.ExecContext(ctx, `SAVEPOINT write`); err != nil {
+			err = fmt.Errorf("sqlite: savepoint: %w", err)
+			conn.ExecContext(ctx, `ROLLBACK`)
+			answerRan(calls[:ran], err)
+			return calls[ran:]
+		}
+		c.err = runFn(t, c.fn)
+		var end error
+		if c.err != nil {
+			// Undo fn's changes; RELEASE then ends the savepoint.
+			_, end = conn.ExecContext(ctx, `ROLLBACK TO write`)
+		}
+		if end == nil {
+			_, end = conn.ExecContext(ctx, `RELEASE write`)
+		}
+		if end != nil {
+			// The savepoint is gone: SQLite rolled the transaction back.
+			err := fmt.Errorf("sqlite: write transaction aborted: %w", end)
+			conn.ExecContext(ctx, `ROLLBACK`) // likely no transaction left
+			answerRan(calls[:ran], err)
+			return calls[ran:]
+		}
+	}
+	if _, err := conn.ExecContext(ctx, `COMMIT`); err != nil {
+		err = fmt.Errorf("sqlite: commit: %w", err)
+		if _, rerr := conn.ExecContext(ctx, `ROLLBACK`); rerr != nil {
+			// The connection is in a state we do not know: drop it, the
+			// pool opens a new one.
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+		answerRan(calls, err)
+		return nil
+	}
+	answerRan(calls, nil)
+	return nil
+}
+
+// runFn runs fn, turning a panic into an error so that the writer lives on.
+func runFn(t *tx, fn func(pos.Tx) error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("sqlite: write panicked: %v\n%s", p, debug.Stack())
+		}
+	}()
+	return fn(t)
+}
+
+// answerRan answers the calls the writer took and has not answered yet
+// (not the abandoned ones): with err if it is set, otherwise with their
+// own error.
+func answerRan(calls []*writeCall, err error) {
+	for _, c := range calls {
+		if c.state.Load() != callRunning {
+			continue
+		}
+		if err != nil {
+			c.answer <- err
+		} else {
+			c.answer <- c.err
+		}
+	}
+}
+
+// answerAll answers, with err, every call that its caller has not
+// abandoned.
+func answerAll(calls []*writeCall, err error) {
+	for _, c := range calls {
+		if c.state.CompareAndSwap(callQueued, callRunning) || c.state.Load() == callRunning {
+			c.answer <- err
+		}
+	}
 }
 
 func run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(pos.Tx) error) error {
@@ -147,7 +359,7 @@ func run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(pos.Tx) e
 	// A no-op after Commit; otherwise it undoes everything fn did, also when
 	// fn panics.
 	defer stx.Rollback()
-	if err := fn(&tx{tx: stx}); err != nil {
+	if err := fn(&tx{tx: stmts{q: stx}}); err != nil {
 		return err
 	}
 	if err := stx.Commit(); err != nil {

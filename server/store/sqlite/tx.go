@@ -9,14 +9,109 @@ import (
 	"qrpos/server/pos"
 )
 
-// tx implements pos.Tx on one database/sql transaction.
+// tx implements pos.Tx on one transaction: a database/sql transaction of
+// the read pool for Read, a savepoint of the writer's batch for Write.
 type tx struct {
-	tx *sql.Tx
+	tx stmts
 }
+
+// querier is what stmts needs of a *sql.Tx or a *sql.Conn.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+}
+
+// stmts runs the statements of a tx on q. If under is set, a statement
+// runs under it rather than under its caller's context, which is only
+// checked before the statement starts. The driver interrupts a statement
+// whose context ends (sqlite3_interrupt), and an interrupted write may roll
+// back the whole transaction: in a Write batch that transaction is shared,
+// so one caller giving up must not undo the others.
+type stmts struct {
+	q     querier
+	under context.Context
+}
+
+func (s stmts) ctx(ctx context.Context) (context.Context, error) {
+	if s.under == nil {
+		return ctx, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return s.under, nil
+}
+
+func (s stmts) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ctx, err := s.ctx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.q.ExecContext(ctx, query, args...)
+}
+
+func (s stmts) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx, err := s.ctx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.q.QueryContext(ctx, query, args...)
+}
+
+func (s stmts) QueryRowContext(ctx context.Context, query string, args ...any) row {
+	ctx, err := s.ctx(ctx)
+	if err != nil {
+		return row{err: err}
+	}
+	return row{row: s.q.QueryRowContext(ctx, query, args...)}
+}
+
+func (s stmts) PrepareContext(ctx context.Context, query string) (*stmt, error) {
+	pctx, err := s.ctx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st, err := s.q.PrepareContext(pctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return &stmt{stmt: st, under: s.under}, nil
+}
+
+// row is a *sql.Row, or the error that kept its query from running.
+type row struct {
+	row *sql.Row
+	err error
+}
+
+func (r row) Scan(dest ...any) error {
+	if r.err != nil {
+		return r.err
+	}
+	return r.row.Scan(dest...)
+}
+
+// stmt is a prepared statement of stmts, run under the same context rules.
+type stmt struct {
+	stmt  *sql.Stmt
+	under context.Context
+}
+
+func (s *stmt) ExecContext(ctx context.Context, args ...any) (sql.Result, error) {
+	ctx, err := stmts{under: s.under}.ctx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.stmt.ExecContext(ctx, args...)
+}
+
+func (s *stmt) Close() error { return s.stmt.Close() }
 
 var _ pos.Tx = (*tx)(nil)
 
-// rowScanner is a *sql.Row or *sql.Rows.
+// rowScanner is a row or *sql.Rows.
 type rowScanner interface {
 	Scan(dest ...any) error
 }
