@@ -34,6 +34,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
 	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -180,11 +181,12 @@ type tab struct {
 
 	mu      sync.Mutex
 	console []string
+	paused  chan *fetch.EventRequestPaused // requests held by cut
 }
 
 func newTab(tb testing.TB, name string, ctx context.Context) *tab {
 	tb.Helper()
-	tb2 := &tab{tb: tb, name: name, ctx: ctx}
+	tb2 := &tab{tb: tb, name: name, ctx: ctx, paused: make(chan *fetch.EventRequestPaused, 64)}
 	if err := chromedp.Listen(ctx, func(ev any) {
 		var line string
 		switch ev := ev.(type) {
@@ -194,6 +196,12 @@ func newTab(tb testing.TB, name string, ctx context.Context) *tab {
 				parts = append(parts, strings.Trim(string(a.Value), `"`))
 			}
 			line = string(ev.Type) + ": " + strings.Join(parts, " ")
+		case *fetch.EventRequestPaused:
+			select {
+			case tb2.paused <- ev:
+			default:
+			}
+			return
 		case *cdpruntime.EventExceptionThrown:
 			line = "exception: " + ev.ExceptionDetails.Text
 			if ev.ExceptionDetails.Exception != nil {
@@ -303,19 +311,58 @@ func tid(id string, conds ...string) string {
 	return s
 }
 
-// offline cuts (or restores) the tab's network for URLs matching pattern.
-func offline(pattern string, on bool) chromedp.Action[chromedp.Void] {
-	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		if _, err := cdp.Call(ctx, t, network.Enable, network.EnableParams{}); err != nil {
+// cut makes every request of the tab whose URL matches pattern fail as if
+// the network were down, until restore is called. failed receives the
+// idempotency key of each failed attempt.
+func (t *tab) cut(pattern string) (failed <-chan string, restore func()) {
+	t.tb.Helper()
+	t.do("cut network", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		// go-app's service worker would fetch on the page's behalf, out of
+		// this tab's sight: go around it.
+		if _, err := cdp.Call(ctx, tg, network.Enable, network.EnableParams{}); err != nil {
 			return err
 		}
-		conds := []*network.Conditions{}
-		if on {
-			conds = append(conds, &network.Conditions{URLPattern: pattern, Offline: true, DownloadThroughput: -1, UploadThroughput: -1})
+		if _, err := cdp.Call(ctx, tg, network.SetBypassServiceWorker, network.SetBypassServiceWorkerParams{Bypass: true}); err != nil {
+			return err
 		}
-		_, err := cdp.Call(ctx, t, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{MatchedNetworkConditions: conds})
+		_, err := cdp.Call(ctx, tg, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: pattern}}})
 		return err
-	})
+	}))
+	keys := make(chan string, 64)
+	ctx, stop := context.WithCancel(t.ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case ev := <-t.paused:
+				var key string
+				for k, v := range ev.Request.Headers {
+					if strings.EqualFold(k, wire.HeaderIdempotencyKey) {
+						key, _ = v.(string)
+					}
+				}
+				chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+					_, err := cdp.Call(ctx, tg, fetch.FailRequest, fetch.FailRequestParams{RequestID: ev.RequestID, ErrorReason: network.ErrorReasonInternetDisconnected})
+					return err
+				}))
+				select {
+				case keys <- key:
+				default:
+				}
+			}
+		}
+	}()
+	return keys, func() {
+		stop()
+		<-done
+		t.do("restore network", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, fetch.Disable, cdp.Empty{})
+			return err
+		}))
+	}
 }
 
 func click(css string) chromedp.Action[chromedp.Void] {
@@ -507,13 +554,25 @@ func TestCashierFlow(t *testing.T) {
 	// request waits in the outbox (localStorage) and goes out again with
 	// the same key once the network is back.
 	outbox := `JSON.parse(localStorage.getItem("qrpos.outbox.v1") || "[]")`
-	one.do("offline", offline(base+"/api/orders/*", true))
+	failed, restore := one.cut("*/lines/*")
 	one.do("more kpc", click(kpcLine+" "+tid("line-inc")))
-	one.waitJS("pending in outbox", outbox+`.some(p => p.method === "PATCH")`)
-	if got := one.str("qty while offline", fmt.Sprintf(`document.querySelector(%q).textContent + " " + %s.length`, kpcLine+" "+tid("line-qty"), outbox)); got != "1 1" {
-		t.Errorf("while offline got quantity and pending %q, want \"1 1\"", got)
+	var keys []string
+	for len(keys) < 2 {
+		select {
+		case k := <-failed:
+			keys = append(keys, k)
+		case <-time.After(stepTimeout):
+			t.Fatalf("got %d failed attempts of the quantity change, want 2", len(keys))
+		}
 	}
-	one.do("online", offline(base+"/api/orders/*", false))
+	pending := one.str("outbox while offline", outbox+`.map(p => p.method + " " + p.key).join(",")`)
+	if keys[0] == "" || keys[0] != keys[1] || pending != "PATCH "+keys[0] {
+		t.Errorf("attempts sent keys %q with outbox %q, want one key, the same, kept in the outbox", keys, pending)
+	}
+	if got := one.str("qty while offline", fmt.Sprintf(`document.querySelector(%q).textContent`, kpcLine+" "+tid("line-qty"))); got != "1" {
+		t.Errorf("while offline got quantity %q, want 1", got)
+	}
+	restore()
 	one.waitJS("kpc qty 2", fmt.Sprintf(`document.querySelector(%q)?.textContent === "2"`, kpcLine+" "+tid("line-qty")))
 	one.waitJS("outbox empty", outbox+`.length === 0`)
 	if p := os.Getenv("QRPOS_SCREENSHOT"); p != "" {
@@ -556,11 +615,11 @@ func TestCashierFlow(t *testing.T) {
 	if got := one.minor("due", tid("cash-due")); got != due.Minor {
 		t.Errorf("cash page due %d, want %d", got, due.Minor)
 	}
-	var keys []chromedp.Action[chromedp.Void]
+	var typing []chromedp.Action[chromedp.Void]
 	for _, d := range strconv.FormatInt(tendered/unit, 10) {
-		keys = append(keys, click(tid("cash-key-"+string(d))))
+		typing = append(typing, click(tid("cash-key-"+string(d))))
 	}
-	one.do("type tendered", keys...)
+	one.do("type tendered", typing...)
 	wantChange := tendered - due.Minor
 	one.waitJS("change shown", fmt.Sprintf(`document.querySelector(%q)?.dataset.minor === %q`, tid("cash-change"), strconv.FormatInt(wantChange, 10)))
 	one.screens("cash")
