@@ -293,6 +293,15 @@ const (
 	EventHello        = "hello"         // sent once on connect
 	EventPing         = "ping"          // application heartbeat (browsers cannot see WebSocket pings)
 	EventOrderUpdated = "order.updated" // Order carries the new state
+	// EventScan carries a code read by the store's counter scanner (Code).
+	// It goes to the terminals listening at that moment and is never
+	// stored or sent again.
+	EventScan = "scan"
+	// EventBridgeStatus carries a bridge's state (Bridge) when it connects,
+	// disconnects or reports its devices.
+	EventBridgeStatus = "bridge.status"
+	// EventPrintStatus carries what became of a print job (Job).
+	EventPrintStatus = "print.status"
 )
 
 // Event is a message pushed by the server over WebSocket.
@@ -302,4 +311,8 @@ type Event struct {
 	Order *Order    `json:"order,omitempty"`
 	// Intent carries the payment of payment.* events.
 	Intent *Intent `json:"intent,omitempty"`
+	// Code is the scanned code of a scan event.
+	Code   string      `json:"code,omitempty"`
+	Bridge *BridgeInfo `json:"bridge,omitempty"`
+	Job    *JobStatus  `json:"job,omitempty"`
 }
