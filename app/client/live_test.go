@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -18,12 +19,13 @@ func TestLiveReconnectsAfterSilence(t *testing.T) {
 		ctx, cancel := context.WithCancel(t.Context())
 		defer cancel()
 		c := newTestClient(&script{store: &MemoryStorage{}})
-		dials, closes := 0, 0
+		// Counters are atomic: fake time gives no happens-before edges.
+		var dials, closes atomic.Int32
 		c.dial = func(ctx context.Context, path string) (*socket, error) {
-			dials++
+			n := dials.Add(1)
 			ch := make(chan string, 1)
 			ch <- `{"type":"hello"}`
-			if dials == 1 {
+			if n == 1 {
 				// The first connection pings every 20 s for a minute, then
 				// falls silent without closing.
 				go func() {
@@ -33,19 +35,19 @@ func TestLiveReconnectsAfterSilence(t *testing.T) {
 					}
 				}()
 			}
-			return &socket{msgs: ch, close: func() { closes++ }}, nil
+			return &socket{msgs: ch, close: func() { closes.Add(1) }}, nil
 		}
 		go c.Live(ctx, func(wire.Event) {}, func(bool) {})
 
 		time.Sleep(60*time.Second + Silence - time.Second)
 		synctest.Wait()
-		if dials != 1 {
-			t.Fatalf("got %d dials while pings arrive, want 1", dials)
+		if n := dials.Load(); n != 1 {
+			t.Fatalf("got %d dials while pings arrive, want 1", n)
 		}
 		time.Sleep(2 * time.Second)
 		synctest.Wait()
-		if dials != 2 || closes != 1 {
-			t.Errorf("after %v of silence got %d dials and %d closes, want 2 and 1", Silence, dials, closes)
+		if d, c := dials.Load(), closes.Load(); d != 2 || c != 1 {
+			t.Errorf("after %v of silence got %d dials and %d closes, want 2 and 1", Silence, d, c)
 		}
 		cancel()
 		synctest.Wait()
