@@ -103,6 +103,10 @@ func (p *CashPage) tendered() money.Amount {
 }
 
 func (p *CashPage) key(ctx app.Context, k string) {
+	if k == widget.KeyEnter {
+		p.complete(ctx, app.Event{})
+		return
+	}
 	p.entry = widget.PressAmount(p.entry, k, money.Digits(p.order.Totals.Due.Currency))
 }
 
@@ -156,7 +160,7 @@ func (p *CashPage) Render() app.UI {
 	}
 	quick := QuickAmounts(due)
 	return p.shell("cash", "board",
-		app.Div().Class("cash").Body(
+		app.Div().Class("cash").OnKeyDown(widget.OnKeyboard(p.key)).Body(
 			app.Section().Class("panel").Aria("label", "Amount tendered").Body(
 				app.H1().Text("Cash · "+orderTitle(o)+" · #"+strconv.Itoa(o.Number)),
 				app.Div().Class("due-row").Body(app.Span().Text("Due"), widget.Money("cash-due", due)),

@@ -72,6 +72,10 @@ func (p *LoginPage) pick(id string) app.EventHandler {
 }
 
 func (p *LoginPage) key(ctx app.Context, k string) {
+	if k == widget.KeyEnter {
+		p.submit(ctx, app.Event{})
+		return
+	}
 	p.pin = widget.PressPIN(p.pin, k, maxPIN)
 	p.message = ""
 }
@@ -119,6 +123,11 @@ func (p *LoginPage) Render() app.UI {
 	return app.Div().
 		Class("shell").
 		DataSet("testid", "page-login").
+		OnKeyDown(func(ctx app.Context, e app.Event) {
+			if p.picked != "" {
+				widget.OnKeyboard(p.key)(ctx, e)
+			}
+		}).
 		Body(
 			&widget.UpdateBanner{},
 			app.Header().Class("topbar").Body(

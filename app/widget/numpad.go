@@ -49,6 +49,44 @@ func Numpad(prefix string, dot bool, onKey func(ctx app.Context, key string)) ap
 		}))
 }
 
+// KeyEnter is what KeyboardKey returns for the Enter key.
+const KeyEnter = "enter"
+
+// KeyboardKey maps a KeyboardEvent.key value from a physical keyboard to a
+// numpad key: digits, ".", Backspace, Delete/Escape (clear) and Enter.
+func KeyboardKey(key string) (string, bool) {
+	switch key {
+	case "Backspace":
+		return KeyBack, true
+	case "Delete", "Escape":
+		return KeyClear, true
+	case "Enter":
+		return KeyEnter, true
+	case ".", ",":
+		return KeyDot, true
+	}
+	if len(key) == 1 && key[0] >= '0' && key[0] <= '9' {
+		return key, true
+	}
+	return "", false
+}
+
+// OnKeyboard returns a keydown handler that feeds a physical keyboard to a
+// numpad: onKey receives the mapped key (KeyEnter for Enter).
+func OnKeyboard(onKey func(ctx app.Context, key string)) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		k, ok := KeyboardKey(e.Get("key").String())
+		if !ok || e.Get("ctrlKey").Bool() || e.Get("metaKey").Bool() || e.Get("altKey").Bool() {
+			return
+		}
+		if t := e.Get("target").Get("tagName").String(); t == "INPUT" || t == "TEXTAREA" {
+			return
+		}
+		e.PreventDefault()
+		onKey(ctx, k)
+	}
+}
+
 // PressPIN applies a numpad key to a PIN being typed, keeping at most max
 // digits.
 func PressPIN(pin, key string, max int) string {

@@ -143,3 +143,25 @@ func TestMoney(t *testing.T) {
 		t.Errorf("got %s, want data-minor 4600 and ¥46.00", got)
 	}
 }
+
+func TestKeyboardKey(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string
+		ok   bool
+	}{
+		{"7", "7", true},
+		{"Backspace", KeyBack, true},
+		{"Escape", KeyClear, true},
+		{"Enter", KeyEnter, true},
+		{",", KeyDot, true},
+		{"a", "", false},
+		{"F5", "", false},
+	}
+	for _, tt := range tests {
+		got, ok := KeyboardKey(tt.in)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("KeyboardKey(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
