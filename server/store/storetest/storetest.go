@@ -55,6 +55,7 @@ func Run(t *testing.T, open func(t *testing.T) pos.Store) {
 		{"Limits", testLimits},
 		{"Ledger", testLedger},
 		{"PaymentRollback", testPaymentRollback},
+		{"PairingCodes", testPairingCodes}, {"Bridges", testBridges}, {"KitchenLines", testKitchenLines},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
