@@ -369,16 +369,22 @@ func click(css string) chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(chromedp.WaitEnabled(chromedp.CSS(css)), chromedp.Click(chromedp.CSS(css)))
 }
 
-// login picks a member of staff and types the PIN on the numpad.
-func (t *tab) login(base, name, pin string) {
+// login picks a member of staff and types the PIN on the numpad, or on the
+// keyboard (digits then Enter) when keyboard is true.
+func (t *tab) login(base, name, pin string, keyboard bool) {
 	t.tb.Helper()
 	t.do("open login", chromedp.Navigate(base+"/login"))
 	tile := tid("login-staff", "data-staff-name="+name)
 	steps := []chromedp.Action[chromedp.Void]{chromedp.WaitVisible(chromedp.CSS(tile)), click(tile), chromedp.WaitVisible(chromedp.CSS(tid("login-pin-panel")))}
-	for _, d := range pin {
-		steps = append(steps, click(tid("pin-key-"+string(d))))
+	if keyboard {
+		steps = append(steps, chromedp.KeyEvent(pin+"\r"))
+	} else {
+		for _, d := range pin {
+			steps = append(steps, click(tid("pin-key-"+string(d))))
+		}
+		steps = append(steps, click(tid("login-submit")))
 	}
-	steps = append(steps, click(tid("login-submit")), chromedp.WaitVisible(chromedp.CSS(tid("page-board")+" "+tid("board-tables"))))
+	steps = append(steps, chromedp.WaitVisible(chromedp.CSS(tid("page-board")+" "+tid("board-tables"))))
 	t.do("log in as "+name, steps...)
 }
 
@@ -492,7 +498,7 @@ func TestCashierFlow(t *testing.T) {
 	one.waitJS("wrong pin message", fmt.Sprintf(`(document.querySelector(%q)?.textContent || "").length > 0`, tid("login-error")))
 	one.screens("login-pin")
 	t.Logf("wrong PIN shows: %q", one.str("read error", fmt.Sprintf(`document.querySelector(%q).textContent`, tid("login-error"))))
-	one.login(base, cashierName, demoPINs["cashier"])
+	one.login(base, cashierName, demoPINs["cashier"], false)
 
 	// The board shows the 8 tables.
 	one.waitJS("8 tables", fmt.Sprintf(`document.querySelectorAll(%q).length === 8`, tid("board-table")))
@@ -699,7 +705,7 @@ func TestCashierFlow(t *testing.T) {
 
 	// Tab 2: log out, log in as the manager, see the staff page.
 	two.do("logout", click(tid("nav-logout")), chromedp.WaitVisible(chromedp.CSS(tid("page-login"))))
-	two.login(base, managerName, demoPINs["manager"])
+	two.login(base, managerName, demoPINs["manager"], true)
 	two.do("staff page", click(tid("nav-staff")), chromedp.WaitVisible(chromedp.CSS(tid("staff-row", "data-staff-name="+cashierName))))
 	if got := two.str("lock state", fmt.Sprintf(`document.querySelector(%q).textContent`, tid("staff-row", "data-staff-name="+cashierName)+" "+tid("staff-lock-state"))); got != "Active" {
 		t.Errorf("got %s lock state %q, want Active", cashierName, got)
