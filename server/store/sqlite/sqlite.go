@@ -220,17 +220,28 @@ func (db *DB) Write(ctx context.Context, fn func(pos.Tx) error) error {
 	}
 }
 
-// writer runs the Write calls, a batch at a time, until Close.
+// writer runs the Write calls, a batch at a time, until Close. It keeps
+// the write connection from one batch to the next while calls keep coming,
+// and gives it back to the pool when idle.
 func (db *DB) writer() {
 	defer close(db.done)
+	var wc *writeConn
+	defer func() { wc.release() }()
 	buf := make([]*writeCall, 0, maxBatch)
 	for {
 		batch := buf[:0]
 		select {
 		case c := <-db.calls:
 			batch = append(batch, c)
-		case <-db.stop:
-			return
+		default:
+			wc.release()
+			wc = nil
+			select {
+			case c := <-db.calls:
+				batch = append(batch, c)
+			case <-db.stop:
+				return
+			}
 		}
 		// Take what queued up meanwhile, without waiting for more: an idle
 		// writer commits a lone call at once.
@@ -244,29 +255,44 @@ func (db *DB) writer() {
 			}
 		}
 		for len(batch) > 0 {
-			batch = db.commit(batch)
+			wc, batch = db.commit(wc, batch)
 		}
 	}
 }
 
-// commit runs calls in one transaction and answers them. If SQLite aborts
-// the transaction while calls run (it rolls the whole transaction back
-// after some errors, e.g. a full disk), the calls that ran get the error
-// and commit returns those that did not run yet, for a new transaction.
-func (db *DB) commit(calls []*writeCall) []*writeCall {
+// commit runs calls in one transaction on wc (or on a connection it takes
+// from the pool, if wc is nil) and answers them. It returns the connection
+// to use next, nil if it was lost. If SQLite aborts the transaction while
+// calls run (it rolls the whole transaction back after some errors, e.g. a
+// full disk), the calls that ran get the error and commit returns those
+// that did not run yet, for a new transaction.
+func (db *DB) commit(wc *writeConn, calls []*writeCall) (*writeConn, []*writeCall) {
 	// Statements run under a context that never ends: see stmts.
 	ctx := context.Background()
-	conn, err := db.write.Conn(ctx)
-	if err != nil {
-		answerAll(calls, fmt.Errorf("sqlite: begin: %w", err))
-		return nil
+	if wc == nil {
+		conn, err := db.write.Conn(ctx)
+		if err != nil {
+			answerAll(calls, fmt.Errorf("sqlite: begin: %w", err))
+			return nil, nil
+		}
+		wc = &writeConn{conn: conn, stmts: map[string]*sql.Stmt{}}
 	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, `BEGIN IMMEDIATE`); err != nil {
+	if _, err := wc.ExecContext(ctx, `BEGIN IMMEDIATE`); err != nil {
 		answerAll(calls, fmt.Errorf("sqlite: begin: %w", err))
-		return nil
+		wc.release()
+		return nil, nil
 	}
-	t := &tx{tx: stmts{q: conn, under: ctx}}
+	// abort ends a transaction that SQLite has rolled back, or whose state
+	// is unknown, and answers the calls that ran with err.
+	abort := func(ran int, err error) (*writeConn, []*writeCall) {
+		if _, rerr := wc.ExecContext(ctx, `ROLLBACK`); rerr != nil {
+			wc.drop()
+			wc = nil
+		}
+		answerRan(calls[:ran], err)
+		return wc, calls[ran:]
+	}
+	t := &tx{tx: stmts{q: wc, under: ctx}}
 	ran := 0 // calls[:ran] have been taken, run or not
 	for _, c := range calls {
 		ran++
@@ -278,41 +304,114 @@ func (db *DB) commit(calls []*writeCall) []*writeCall {
 			c.answer <- err
 			continue
 		}
-		if _, err := conn.ExecContext(ctx, `SAVEPOINT write`); err != nil {
-			err = fmt.Errorf("sqlite: savepoint: %w", err)
-			conn.ExecContext(ctx, `ROLLBACK`)
-			answerRan(calls[:ran], err)
-			return calls[ran:]
+		if _, err := wc.ExecContext(ctx, `SAVEPOINT write`); err != nil {
+			return abort(ran, fmt.Errorf("sqlite: savepoint: %w", err))
 		}
 		c.err = runFn(t, c.fn)
 		var end error
 		if c.err != nil {
 			// Undo fn's changes; RELEASE then ends the savepoint.
-			_, end = conn.ExecContext(ctx, `ROLLBACK TO write`)
+			_, end = wc.ExecContext(ctx, `ROLLBACK TO write`)
 		}
 		if end == nil {
-			_, end = conn.ExecContext(ctx, `RELEASE write`)
+			_, end = wc.ExecContext(ctx, `RELEASE write`)
 		}
 		if end != nil {
 			// The savepoint is gone: SQLite rolled the transaction back.
-			err := fmt.Errorf("sqlite: write transaction aborted: %w", end)
-			conn.ExecContext(ctx, `ROLLBACK`) // likely no transaction left
-			answerRan(calls[:ran], err)
-			return calls[ran:]
+			return abort(ran, fmt.Errorf("sqlite: write transaction aborted: %w", end))
 		}
 	}
-	if _, err := conn.ExecContext(ctx, `COMMIT`); err != nil {
-		err = fmt.Errorf("sqlite: commit: %w", err)
-		if _, rerr := conn.ExecContext(ctx, `ROLLBACK`); rerr != nil {
-			// The connection is in a state we do not know: drop it, the
-			// pool opens a new one.
-			conn.Raw(func(any) error { return driver.ErrBadConn })
-		}
-		answerRan(calls, err)
-		return nil
+	if _, err := wc.ExecContext(ctx, `COMMIT`); err != nil {
+		wc, _ = abort(len(calls), fmt.Errorf("sqlite: commit: %w", err))
+		return wc, nil
 	}
 	answerRan(calls, nil)
-	return nil
+	return wc, nil
+}
+
+// maxStmts bounds the statements a writeConn keeps prepared. Queries
+// built for a number of parameters (IN lists, postings) vary; the cache
+// starts over when full.
+const maxStmts = 256
+
+// writeConn is the write connection while the writer holds it, with the
+// statements it has prepared on it. The driver parses every statement it
+// is given, which is a good part of the cost of a small write; most writes
+// repeat a few dozen statements, so a busy writer parses each once.
+type writeConn struct {
+	conn  *sql.Conn
+	stmts map[string]*sql.Stmt
+}
+
+var _ querier = (*writeConn)(nil)
+
+func (w *writeConn) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := w.stmts[query]; ok {
+		return st, nil
+	}
+	if len(w.stmts) >= maxStmts {
+		w.closeStmts()
+	}
+	st, err := w.conn.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	w.stmts[query] = st
+	return st, nil
+}
+
+func (w *writeConn) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := w.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (w *writeConn) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := w.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (w *writeConn) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := w.stmt(ctx, query)
+	if err != nil {
+		// Unprepared, the query fails again, into a *sql.Row.
+		return w.conn.QueryRowContext(ctx, query, args...)
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+// PrepareContext prepares a statement that the caller closes: not cached.
+func (w *writeConn) PrepareContext(ctx context.Context, query string) (*sql.Stmt, error) {
+	return w.conn.PrepareContext(ctx, query)
+}
+
+func (w *writeConn) closeStmts() {
+	for q, st := range w.stmts {
+		st.Close()
+		delete(w.stmts, q)
+	}
+}
+
+// release gives the connection back to the pool. A nil w has none.
+func (w *writeConn) release() {
+	if w == nil {
+		return
+	}
+	w.closeStmts()
+	w.conn.Close()
+}
+
+// drop closes the connection for good, for one in a state we do not know:
+// the pool opens a new one when needed.
+func (w *writeConn) drop() {
+	w.closeStmts()
+	w.conn.Raw(func(any) error { return driver.ErrBadConn })
+	w.conn.Close()
 }
 
 // runFn runs fn, turning a panic into an error so that the writer lives on.
