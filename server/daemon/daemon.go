@@ -24,6 +24,7 @@ import (
 	"qrpos/server/httpapi"
 	"qrpos/server/hub"
 	"qrpos/server/pos"
+	"qrpos/server/relay"
 	"qrpos/server/store/sqlite"
 	"qrpos/server/token"
 )
@@ -55,6 +56,10 @@ type Config struct {
 	DemoPINs map[string]string
 	// PIN overrides the PIN hash cost (tests use a cheap one).
 	PIN *pos.PINParams
+	// DemoBridge writes a fresh bridge pairing code for the first store
+	// into DataDir/bridge-pairing-code at start, so `make run` can pair a
+	// simulated bridge without anyone typing a code.
+	DemoBridge bool
 	// Now is the clock; nil means time.Now.
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -146,14 +151,35 @@ func New(ctx context.Context, cfg Config) (*Daemon, error) {
 		return nil, fmt.Errorf("daemon: %w", err)
 	}
 
+	// Bridge tokens are signed with an Ed25519 key made at first run; the
+	// bridges get its public half at pairing.
+	bridgeSeed, err := token.LoadOrCreateKey(filepath.Join(cfg.DataDir, "bridge-token.key"))
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("daemon: %w", err)
+	}
+	bridgeSigner, err := token.NewBridgeSigner(bridgeSeed, cfg.Now, 0)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("daemon: %w", err)
+	}
+
 	life, cancel := context.WithCancel(context.Background())
 	d.cancel = cancel
 	h := hub.New()
 	var api *httpapi.Server
 	d.svc = pos.NewService(db, pcfg, pos.Deps{Now: cfg.Now, Log: cfg.Logger, Signer: signer, Rails: cfg.Rails,
-		OnOrder: func(o pos.Order) { api.OrderEvent(o) }, OnPayment: func(in pos.Intent) { api.PaymentEvent(in) }})
+		OnOrder:   func(o pos.Order) { api.OrderEvent(o); api.BridgeOrder(o) },
+		OnPayment: func(in pos.Intent) { api.PaymentEvent(in); api.BridgePayment(in) }})
 	api = httpapi.New(life, d.svc, h, httpapi.Config{OriginPatterns: cfg.OriginPatterns, SecureCookies: cfg.SecureCookies,
-		PublicURL: cfg.PublicURL}, cfg.Logger, cfg.Now)
+		PublicURL: cfg.PublicURL, Relay: relay.New(), BridgeSigner: bridgeSigner}, cfg.Logger, cfg.Now)
+	if cfg.DemoBridge {
+		if err := d.writeDemoPairingCode(ctx); err != nil {
+			cancel()
+			db.Close()
+			return nil, err
+		}
+	}
 	d.sweeper = make(chan struct{})
 	go d.sweep(life, cmp.Or(cfg.SweepEvery, 2*time.Second))
 
@@ -165,6 +191,23 @@ func New(ctx context.Context, cfg Config) (*Daemon, error) {
 	mux.Handle("/", httpapi.Web(pages, wasm, assets.FS))
 	d.handler = httpapi.SecurityHeaders(mux, nil)
 	return d, nil
+}
+
+// writeDemoPairingCode leaves a pairing code of the first store where a
+// local demo bridge can read it (readable by this user only).
+func (d *Daemon) writeDemoPairingCode(ctx context.Context) error {
+	rest, _, err := d.svc.LoginChoices(ctx, "")
+	if err != nil {
+		return fmt.Errorf("daemon: demo bridge: %w", err)
+	}
+	code, _, err := d.svc.NewPairingCode(ctx, pos.Actor{StoreID: rest.ID, StaffID: "demo-bridge", Role: pos.RoleOwner})
+	if err != nil {
+		return fmt.Errorf("daemon: demo bridge: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(d.cfg.DataDir, "bridge-pairing-code"), []byte(code+"\n"), 0o600); err != nil {
+		return fmt.Errorf("daemon: demo bridge: %w", err)
+	}
+	return nil
 }
 
 // sameOrigin resolves /web/ resources to themselves: the daemon serves them.

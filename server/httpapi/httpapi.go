@@ -17,6 +17,8 @@ import (
 	"qrpos/internal/wire"
 	"qrpos/server/hub"
 	"qrpos/server/pos"
+	"qrpos/server/relay"
+	"qrpos/server/token"
 )
 
 // Config of the API.
@@ -36,6 +38,11 @@ type Config struct {
 	// in payment QR codes (e.g. https://pos.example.com). Empty means the
 	// address the tablet used.
 	PublicURL string
+	// Relay holds the connected bridges (nil: a new one); BridgeSigner
+	// issues tokens for their local endpoints (nil: none are issued and
+	// bridges cannot pair).
+	Relay        *relay.Relay
+	BridgeSigner *token.BridgeSigner
 }
 
 // Server serves the API.
@@ -90,6 +97,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 
 	mux.Handle("GET /ws", s.auth(s.events))
 	s.registerPayments(mux)
+	s.registerBridges(mux)
 	mux.Handle("/api/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, wire.Error{Error: wire.ErrorBody{Code: wire.CodeNotFound, Message: "no such API endpoint"}})
 	}))
