@@ -91,7 +91,7 @@ func hold(t *testing.T, db *DB) (release func()) {
 	unblock := make(chan struct{})
 	done := make(chan error)
 	go func() {
-		done <- db.Write(context.Background(), func(pos.Tx) error {
+		done <- db.Write(t.Context(), func(pos.Tx) error {
 			close(held)
 			<-unblock
 			return nil
