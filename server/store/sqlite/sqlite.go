@@ -201,6 +201,11 @@ func (db *DB) Write(ctx context.Context, fn func(pos.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	select {
+	case <-db.stop:
+		return ErrClosed
+	default:
+	}
 	c := &writeCall{ctx: ctx, fn: fn, answer: make(chan error, 1)}
 	select {
 	case db.calls <- c:
@@ -229,6 +234,11 @@ func (db *DB) writer() {
 	defer func() { wc.release() }()
 	buf := make([]*writeCall, 0, maxBatch)
 	for {
+		select {
+		case <-db.stop:
+			return // callers waiting to hand over their call get ErrClosed
+		default:
+		}
 		batch := buf[:0]
 		select {
 		case c := <-db.calls:
