@@ -1,8 +1,11 @@
 // Command bridge is the QRPOS bridge, the daemon on the counter PC that
 // drives a serial QR/barcode scanner and an ESC/POS receipt printer.
 //
-// This first version is a command-line tool to check the hardware:
+// It pairs with a server once, then runs as a service; the other commands
+// check the hardware:
 //
+//	bridge pair <code> -server https://pos.example.com
+//	bridge run [-config FILE]
 //	bridge version
 //	bridge print-test -port /dev/ttyUSB0 | -tcp 192.168.1.50:9100 | -virtual DIR  [-width 48] [-lang zh]
 //	bridge scan -port /dev/ttyACM0
@@ -53,7 +56,9 @@ func main() {
 const usage = `usage:
   bridge version
   bridge print-test (-port PATH | -tcp HOST:PORT | -virtual DIR) [-width 32|42|48] [-lang en|zh]
-  bridge scan -port PATH`
+  bridge scan -port PATH
+  bridge pair <code> -server URL [-scanner-port PATH] [-printer-port PATH | -printer-tcp HOST:9100] [-paper 58|80]
+  bridge run [-config FILE] [-demo -pair-file FILE -server URL]`
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	if len(args) == 0 {
@@ -67,6 +72,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return printTest(ctx, args[1:], getenv, stdout)
 	case "scan":
 		return scan(ctx, args[1:], stdout)
+	case "pair":
+		return pair(ctx, args[1:], getenv, stdout)
+	case "run":
+		return runCmd(ctx, args[1:], getenv, os.Stdin, stdout)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

@@ -22,7 +22,7 @@ func TestRun(t *testing.T) {
 	}{
 		{"version", []string{"version"}, "", "bridge dev"},
 		{"no command", nil, "no command", ""},
-		{"unknown", []string{"pair"}, "unknown command", ""},
+		{"unknown", []string{"frobnicate"}, "unknown command", ""},
 		{"print-test needs a printer", []string{"print-test", "-data", data}, "exactly one of", ""},
 		{"print-test one printer only", []string{"print-test", "-data", data, "-tcp", "127.0.0.1:9", "-virtual", out}, "exactly one of", ""},
 		{"print-test width", []string{"print-test", "-data", data, "-virtual", out, "-width", "40"}, "width 40", ""},
