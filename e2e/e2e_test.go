@@ -238,6 +238,11 @@ func (t *tab) fatal(step string, err error) {
 	ctx, cancel := context.WithTimeout(t.ctx, 5*time.Second)
 	defer cancel()
 	url, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href`))
+	if dir := os.Getenv("QRPOS_SCREENSHOTS"); dir != "" {
+		if b, err := chromedp.Run(ctx, chromedp.CaptureScreenshot()); err == nil {
+			os.WriteFile(filepath.Join(dir, "failure-"+strings.ReplaceAll(t.name, " ", "")+".png"), b, 0o644)
+		}
+	}
 	text, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
 	t.mu.Lock()
 	console := strings.Join(t.console, "\n")

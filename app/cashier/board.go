@@ -251,7 +251,7 @@ func (p *BoardPage) tableTile(t wire.Table) app.UI {
 				return app.Span().Class("state").DataSet("testid", "board-table-state").Text(statusLabel(o.Status))
 			}),
 			app.If(busy && o.ID != "", func() app.UI {
-				return app.Span().Class("meta").Text("#" + strconv.Itoa(o.Number) + " · " + strconv.Itoa(itemCount(o)) + " items")
+				return app.Span().Class("meta").Text("#" + strconv.Itoa(o.Number) + " · " + items(itemCount(o)))
 			}),
 			app.If(busy && o.ID != "", func() app.UI {
 				return app.Span().Class("total").Body(widget.Money("board-table-total", o.Totals.Total))
@@ -260,6 +260,14 @@ func (p *BoardPage) tableTile(t wire.Table) app.UI {
 				return app.Span().Class("meta").Text(strconv.Itoa(t.Seats) + " seats")
 			}),
 		)
+}
+
+// items says "1 item" or "n items".
+func items(n int) string {
+	if n == 1 {
+		return "1 item"
+	}
+	return strconv.Itoa(n) + " items"
 }
 
 func itemCount(o wire.Order) int {

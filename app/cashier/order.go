@@ -195,6 +195,19 @@ func (p *OrderPage) Render() app.UI {
 			p.renderMenu(),
 			p.renderTicket(),
 		),
+		// On a phone the ticket is below the menu: a bar keeps the total in
+		// sight and scrolls to the ticket.
+		app.Button().
+			Class("phone-summary").
+			Type("button").
+			DataSet("testid", "order-summary").
+			Aria("label", "Show the order: "+items(itemCount(p.order))+", total "+p.order.Totals.Total.String()).
+			OnClick(func(ctx app.Context, e app.Event) { ctx.ScrollTo("order-ticket") }).
+			Body(
+				app.Span().Text(items(itemCount(p.order))),
+				app.Span().Class("money").Text(p.order.Totals.Total.String()),
+				app.Span().Text("View order ↓"),
+			),
 		app.If(p.pick != nil, p.renderPick),
 		app.If(p.voiding, p.renderVoid),
 	)
@@ -285,7 +298,7 @@ func (p *OrderPage) renderTicket() app.UI {
 		}
 	}
 	t := o.Totals
-	return app.Section().Class("panel", "ticket").Aria("label", "Order").DataSet("testid", "order-ticket").Body(
+	return app.Section().ID("order-ticket").Class("panel", "ticket").Aria("label", "Order").DataSet("testid", "order-ticket").Body(
 		app.H2().Body(
 			app.Span().DataSet("testid", "order-title").Text(orderTitle(o)+" · #"+strconv.Itoa(o.Number)),
 			app.Span().Class("status-pill").DataSet("testid", "order-status").DataSet("status", o.Status).Text(statusLabel(o.Status)),
