@@ -163,6 +163,9 @@ func dsn(path string, readOnly bool) (string, error) {
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()))
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(FULL)")
+	// Temporary files in memory: above all the statement and savepoint
+	// journals, which every Write of a batch writes (one savepoint each).
+	q.Add("_pragma", "temp_store(MEMORY)")
 	if readOnly {
 		q.Set("mode", "ro")
 	} else {
@@ -340,14 +343,16 @@ func (db *DB) commit(wc *writeConn, calls []*writeCall) (*writeConn, []*writeCal
 }
 
 // maxStmts bounds the statements a writeConn keeps prepared. Queries
-// built for a number of parameters (IN lists, postings) vary; the cache
-// starts over when full.
+// built for a number of parameters (IN lists, postings) vary: once the
+// cache is full, new ones run unprepared until the writer goes idle.
 const maxStmts = 256
 
 // writeConn is the write connection while the writer holds it, with the
 // statements it has prepared on it. The driver parses every statement it
 // is given, which is a good part of the cost of a small write; most writes
 // repeat a few dozen statements, so a busy writer parses each once.
+// Cached statements stay open until release: a fn may hold one (a
+// prepared INSERT of lines) while it runs others.
 type writeConn struct {
 	conn  *sql.Conn
 	stmts map[string]*sql.Stmt
@@ -355,12 +360,14 @@ type writeConn struct {
 
 var _ querier = (*writeConn)(nil)
 
+// stmt returns the cached statement of query, preparing it if there is
+// room; nil (and no error) if there is none.
 func (w *writeConn) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	if st, ok := w.stmts[query]; ok {
 		return st, nil
 	}
 	if len(w.stmts) >= maxStmts {
-		w.closeStmts()
+		return nil, nil
 	}
 	st, err := w.conn.PrepareContext(ctx, query)
 	if err != nil {
@@ -375,6 +382,9 @@ func (w *writeConn) ExecContext(ctx context.Context, query string, args ...any) 
 	if err != nil {
 		return nil, err
 	}
+	if st == nil {
+		return w.conn.ExecContext(ctx, query, args...)
+	}
 	return st.ExecContext(ctx, args...)
 }
 
@@ -383,13 +393,16 @@ func (w *writeConn) QueryContext(ctx context.Context, query string, args ...any)
 	if err != nil {
 		return nil, err
 	}
+	if st == nil {
+		return w.conn.QueryContext(ctx, query, args...)
+	}
 	return st.QueryContext(ctx, args...)
 }
 
 func (w *writeConn) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	st, err := w.stmt(ctx, query)
-	if err != nil {
-		// Unprepared, the query fails again, into a *sql.Row.
+	if err != nil || st == nil {
+		// Unprepared, the query runs (or fails again) into a *sql.Row.
 		return w.conn.QueryRowContext(ctx, query, args...)
 	}
 	return st.QueryRowContext(ctx, args...)
@@ -401,10 +414,10 @@ func (w *writeConn) PrepareContext(ctx context.Context, query string) (*sql.Stmt
 }
 
 func (w *writeConn) closeStmts() {
-	for q, st := range w.stmts {
+	for _, st := range w.stmts {
 		st.Close()
-		delete(w.stmts, q)
 	}
+	clear(w.stmts)
 }
 
 // release gives the connection back to the pool. A nil w has none.

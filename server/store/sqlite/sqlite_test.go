@@ -54,6 +54,7 @@ func TestPragmas(t *testing.T) {
 				{"synchronous", "2"}, // FULL
 				{"foreign_keys", "1"},
 				{"busy_timeout", "10000"},
+				{"temp_store", "2"}, // MEMORY
 			} {
 				var got string
 				if err := tx.QueryRowContext(ctx, "PRAGMA "+p.pragma).Scan(&got); err != nil {

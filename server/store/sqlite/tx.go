@@ -73,6 +73,16 @@ func (s stmts) PrepareContext(ctx context.Context, query string) (*stmt, error) 
 	if err != nil {
 		return nil, err
 	}
+	if w, ok := s.q.(*writeConn); ok {
+		// The writer's statement, prepared once: Close leaves it open.
+		st, err := w.stmt(pctx, query)
+		if err != nil {
+			return nil, err
+		}
+		if st != nil {
+			return &stmt{stmt: st, under: s.under, shared: true}, nil
+		}
+	}
 	st, err := s.q.PrepareContext(pctx, query)
 	if err != nil {
 		return nil, err
@@ -95,8 +105,9 @@ func (r row) Scan(dest ...any) error {
 
 // stmt is a prepared statement of stmts, run under the same context rules.
 type stmt struct {
-	stmt  *sql.Stmt
-	under context.Context
+	stmt   *sql.Stmt
+	under  context.Context
+	shared bool // a statement of the writer's cache: not closed by Close
 }
 
 func (s *stmt) ExecContext(ctx context.Context, args ...any) (sql.Result, error) {
@@ -107,7 +118,12 @@ func (s *stmt) ExecContext(ctx context.Context, args ...any) (sql.Result, error)
 	return s.stmt.ExecContext(ctx, args...)
 }
 
-func (s *stmt) Close() error { return s.stmt.Close() }
+func (s *stmt) Close() error {
+	if s.shared {
+		return nil
+	}
+	return s.stmt.Close()
+}
 
 var _ pos.Tx = (*tx)(nil)
 

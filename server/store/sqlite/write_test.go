@@ -462,3 +462,40 @@ func TestCloseWithWritesInFlight(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteStatementCacheFull checks that writes work the same once the
+// writer's statement cache is full: new statements run unprepared.
+func TestWriteStatementCacheFull(t *testing.T) {
+	db := openStore(t, filepath.Join(t.TempDir(), "qrpos.db"))
+	seedStore(t, db)
+	ctx := t.Context()
+	err := db.Write(ctx, func(ptx pos.Tx) error {
+		s := ptx.(*tx).tx
+		for i := range maxStmts + 10 {
+			var got int
+			if err := s.QueryRowContext(ctx, fmt.Sprintf("SELECT %d", i)).Scan(&got); err != nil {
+				return err
+			}
+			if got != i {
+				return fmt.Errorf("SELECT %d: got %d", i, got)
+			}
+		}
+		o := pos.Order{ID: "o1", StoreID: "store-1", Number: 1, Status: pos.StatusOpen, Currency: "CNY", Version: 1,
+			Lines: []pos.Line{{ID: "l1", ItemID: "i1", Name: "Tea", BasePrice: 900, Qty: 1,
+				Modifiers: []pos.LineModifier{{ID: "m1", Name: "Hot"}}}, {ID: "l2", ItemID: "i2", Name: "Rice", Qty: 2}}}
+		if err := ptx.CreateOrder(ctx, o); err != nil {
+			return err
+		}
+		got, err := ptx.OrderByID(ctx, "store-1", "o1")
+		if err != nil {
+			return err
+		}
+		if len(got.Lines) != 2 || len(got.Lines[0].Modifiers) != 1 {
+			return fmt.Errorf("OrderByID: got %+v, want 2 lines, the first with a modifier", got)
+		}
+		return putKey(ctx, ptx, "k")
+	})
+	if err != nil {
+		t.Fatalf("Write with a full statement cache: %v", err)
+	}
+}
