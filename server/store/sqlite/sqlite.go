@@ -292,7 +292,7 @@ func (db *DB) commit(wc *writeConn, calls []*writeCall) (*writeConn, []*writeCal
 	}
 	if _, err := wc.ExecContext(ctx, `BEGIN IMMEDIATE`); err != nil {
 		answerAll(calls, fmt.Errorf("sqlite: begin: %w", err))
-		wc.release()
+		wc.drop() // whatever went wrong, a new connection starts clean
 		return nil, nil
 	}
 	// abort ends a transaction that SQLite has rolled back, or whose state
