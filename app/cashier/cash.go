@@ -18,6 +18,7 @@ type CashPage struct {
 	app.Compo
 	base
 
+	live   liveLink
 	id     string
 	order  wire.Order
 	loaded bool
@@ -44,10 +45,31 @@ func (p *CashPage) OnNav(ctx app.Context) {
 					p.fail(ctx, err)
 					return
 				}
-				p.order, p.loaded = o, true
+				p.show(o)
+				p.loaded = true
 			})
 		})
+		p.live.start(ctx, p.api, func(ctx app.Context, ev wire.Event) {
+			if ev.Type == wire.EventOrderUpdated && ev.Order != nil && ev.Order.ID == p.id {
+				p.show(*ev.Order)
+			}
+		})
 	})
+}
+
+// OnDismount stops the event stream.
+func (p *CashPage) OnDismount() { p.live.stop() }
+
+// show applies a newer state of the order; once it is paid, the page says
+// so (whoever paid it: this tablet, a retried request, another tablet).
+func (p *CashPage) show(o wire.Order) {
+	if p.order.ID == o.ID && o.Version < p.order.Version {
+		return
+	}
+	p.order = o
+	if p.done == nil && len(o.Tenders) > 0 && o.Totals.Due.Minor <= 0 {
+		p.done = &o
+	}
 }
 
 // QuickAmounts are the amounts offered on quick buttons for due: the exact
@@ -126,16 +148,29 @@ func (p *CashPage) complete(ctx app.Context, e app.Event) {
 		ctx.Dispatch(func(ctx app.Context) {
 			p.busy = false
 			if err != nil {
-				if _, ok := client.AsError(err); ok {
+				if e, ok := client.AsError(err); ok {
 					p.tenderID = "" // a definitive refusal: the next try is a new tender
+					if e.Code == wire.CodeOrderClosed || e.Code == wire.CodeConflict {
+						// Paid meanwhile (e.g. by the first, lost answer):
+						// show the order as it is.
+						p.reload(ctx)
+					}
 				}
 				p.fail(ctx, err)
 				return
 			}
 			p.tenderID, p.entry = "", ""
-			p.order = o
-			if o.Totals.Due.Minor <= 0 {
-				p.done = &o
+			p.show(o)
+		})
+	})
+}
+
+func (p *CashPage) reload(ctx app.Context) {
+	ctx.Async(func() {
+		o, err := p.api.Order(ctx, p.id)
+		ctx.Dispatch(func(ctx app.Context) {
+			if err == nil {
+				p.show(o)
 			}
 		})
 	})
