@@ -6,9 +6,14 @@ PLATFORMS = linux/amd64 linux/arm64 windows/amd64 darwin/arm64
 
 .PHONY: run test build wasm cross lint bench clean
 
-## run: build everything and start the server with its embedded defaults
+## run: build everything, start the server with its embedded defaults and a
+## demo bridge paired to it (virtual printer in data/bridge/virtual-printer,
+## codes typed on stdin are scans); Ctrl+C stops both
 run: build
-	./bin/server
+	@mkdir -p data
+	@./bin/server -demo-bridge & server=$$!; \
+	./bin/bridge run -demo -data data/bridge -pair-file data/bridge-pairing-code -server http://localhost:8080; \
+	status=$$?; kill $$server 2>/dev/null; wait $$server; exit $$status
 
 ## build: the wasm app, the server and the bridge
 build: wasm

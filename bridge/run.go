@@ -187,13 +187,17 @@ func demoPair(ctx context.Context, path, dir string, f runFlags, stdout io.Write
 	if f.pairFile == "" {
 		return errors.New("run -demo: not paired yet and no -pair-file")
 	}
-	var code []byte
-	for wait := 0; ; wait++ { // the server may still be starting
-		var err error
-		if code, err = os.ReadFile(f.pairFile); err == nil || wait >= 60 {
-			if err != nil {
-				return fmt.Errorf("run -demo: %w", err)
-			}
+	cfg := &Config{AutoPrint: true, Printer: PrinterConfig{Virtual: filepath.Join(dir, "virtual-printer"), PaperMM: 80}}
+	// The server may still be starting: until it has written a fresh code
+	// and listens, read the file and ask again, for up to 30 s.
+	var resp wire.PairResponse
+	var err error
+	for try := 0; ; try++ {
+		var code []byte
+		if code, err = os.ReadFile(f.pairFile); err == nil {
+			resp, err = requestPairing(ctx, f.server, strings.TrimSpace(string(code)), "Demo bridge")
+		}
+		if err == nil || try >= 60 {
 			break
 		}
 		select {
@@ -202,20 +206,8 @@ func demoPair(ctx context.Context, path, dir string, f runFlags, stdout io.Write
 		case <-time.After(500 * time.Millisecond):
 		}
 	}
-	cfg := &Config{AutoPrint: true, Printer: PrinterConfig{Virtual: filepath.Join(dir, "virtual-printer"), PaperMM: 80}}
-	if err := saveConfig(path, cfg); err != nil {
-		return err
-	}
-	var resp wire.PairResponse
-	var err error
-	for try := 0; ; try++ {
-		if resp, err = requestPairing(ctx, f.server, strings.TrimSpace(string(code)), "Demo bridge"); err == nil || try >= 20 || ctx.Err() != nil {
-			break
-		}
-		time.Sleep(500 * time.Millisecond) // the server may not listen yet
-	}
 	if err != nil {
-		return err
+		return fmt.Errorf("run -demo: %w", err)
 	}
 	cfg.Server = strings.TrimRight(f.server, "/")
 	cfg.BridgeID, cfg.StoreID, cfg.Credential, cfg.ServerKey = resp.BridgeID, resp.StoreID, resp.Credential, resp.ServerKey
