@@ -44,10 +44,11 @@ import (
 	"qrpos/server/daemon"
 )
 
-// Demo PINs fixed for the test.
-var demoPINs = map[string]string{"manager": "2468", "cashier": "1357"}
-
 const (
+	// Demo PINs fixed for the test.
+	managerPIN = "2468"
+	cashierPIN = "1357"
+
 	stepTimeout = 60 * time.Second
 	cashierName = "Wang Wei"
 	managerName = "Li Na"
@@ -108,7 +109,7 @@ func startServer(tb testing.TB, webDir string) string {
 	d, err := daemon.New(context.Background(), daemon.Config{
 		DataDir:  tb.TempDir(),
 		WebDir:   webDir,
-		DemoPINs: demoPINs,
+		DemoPINs: map[string]string{"manager": managerPIN, "cashier": cashierPIN},
 		Logger:   logger,
 	})
 	if err != nil {
@@ -482,7 +483,7 @@ func categoryOf(tb testing.TB, m wire.Menu, prefix string) (category, item strin
 func TestCashierFlow(t *testing.T) {
 	exe := chromium(t)
 	base := startServer(t, buildWasm(t))
-	mgr := newAPI(t, base, managerName, demoPINs["manager"])
+	mgr := newAPI(t, base, managerName, managerPIN)
 	var menu wire.Menu
 	mgr.call("GET", "/api/menu", nil, &menu)
 	kpcCat, kpcName := categoryOf(t, menu, "Kung Pao Chicken")
@@ -503,7 +504,7 @@ func TestCashierFlow(t *testing.T) {
 	one.waitJS("wrong pin message", fmt.Sprintf(`(document.querySelector(%q)?.textContent || "").length > 0`, tid("login-error")))
 	one.screens("login-pin")
 	t.Logf("wrong PIN shows: %q", one.str("read error", fmt.Sprintf(`document.querySelector(%q).textContent`, tid("login-error"))))
-	one.login(base, cashierName, demoPINs["cashier"], false)
+	one.login(base, cashierName, cashierPIN, false)
 
 	// The board shows the 8 tables.
 	one.waitJS("8 tables", fmt.Sprintf(`document.querySelectorAll(%q).length === 8`, tid("board-table")))
@@ -710,7 +711,7 @@ func TestCashierFlow(t *testing.T) {
 
 	// Tab 2: log out, log in as the manager, see the staff page.
 	two.do("logout", click(tid("nav-logout")), chromedp.WaitVisible(chromedp.CSS(tid("page-login"))))
-	two.login(base, managerName, demoPINs["manager"], true)
+	two.login(base, managerName, managerPIN, true)
 	two.do("staff page", click(tid("nav-staff")), chromedp.WaitVisible(chromedp.CSS(tid("staff-row", "data-staff-name="+cashierName))))
 	if got := two.str("lock state", fmt.Sprintf(`document.querySelector(%q).textContent`, tid("staff-row", "data-staff-name="+cashierName)+" "+tid("staff-lock-state"))); got != "Active" {
 		t.Errorf("got %s lock state %q, want Active", cashierName, got)
