@@ -44,6 +44,13 @@ import (
 var version = "dev"
 
 func main() {
+	if ok, err := runAsService(func(ctx context.Context) error { return run(ctx, os.Args[1:], os.Getenv, os.Stdout) }); ok {
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bridge:", err)
+			os.Exit(1) // the service manager shows the exit code
+		}
+		return
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout)
 	stop()
