@@ -38,8 +38,7 @@ func (s *Service) CreateQRIntent(ctx context.Context, a Actor, key, orderID, int
 	var cancelled []Intent
 	req := struct{ Order, Intent, Terminal string }{orderID, intentID, terminal}
 	in, replay, err := idempotent(ctx, s, a.StoreID, key, "create_qr_intent", req, func(tx Tx) (Intent, error) {
-		var err error
-		in, c, err := s.newIntent(ctx, tx, a, orderID, intentID, terminal, MethodQR, "")
+		in, _, c, err := s.newIntent(ctx, tx, a, orderID, intentID, terminal, MethodQR, "")
 		cancelled = c
 		return in, err
 	})
@@ -52,28 +51,40 @@ func (s *Service) CreateQRIntent(ctx context.Context, a Actor, key, orderID, int
 	return in, replay, err
 }
 
+// bill is an order with its restaurant, loaded once per transaction.
+type bill struct {
+	order Order
+	rest  Restaurant
+}
+
+func loadBill(ctx context.Context, tx Tx, storeID, orderID string) (bill, error) {
+	o, err := tx.OrderByID(ctx, storeID, orderID)
+	if err != nil {
+		return bill{}, notFound(err, "order")
+	}
+	r, err := tx.RestaurantByID(ctx, storeID)
+	return bill{o, r}, err
+}
+
 // newIntent creates an intent for what an active order owes, after
 // cancelling the order's unpaid QR intents. It refuses while a payment is
 // pending (the payer may be confirming it right now).
-func (s *Service) newIntent(ctx context.Context, tx Tx, a Actor, orderID, id, terminal string, m Method, rail string) (Intent, []Intent, error) {
-	o, err := tx.OrderByID(ctx, a.StoreID, orderID)
+func (s *Service) newIntent(ctx context.Context, tx Tx, a Actor, orderID, id, terminal string, m Method, rail string) (Intent, bill, []Intent, error) {
+	b, err := loadBill(ctx, tx, a.StoreID, orderID)
 	if err != nil {
-		return Intent{}, nil, notFound(err, "order")
+		return Intent{}, bill{}, nil, err
 	}
+	o := b.order
 	if !o.Status.Active() {
-		return Intent{}, nil, &Error{Code: CodeAlreadyPaid, Message: fmt.Sprintf("order %d is %s", o.Number, o.Status), OrderID: o.ID}
+		return Intent{}, bill{}, nil, &Error{Code: CodeAlreadyPaid, Message: fmt.Sprintf("order %d is %s", o.Number, o.Status), OrderID: o.ID}
 	}
-	r, err := tx.RestaurantByID(ctx, a.StoreID)
-	if err != nil {
-		return Intent{}, nil, err
-	}
-	due := ComputeTotals(o, r.TaxInclusive).Due
+	due := ComputeTotals(o, b.rest.TaxInclusive).Due
 	if due <= 0 {
-		return Intent{}, nil, invalid("", "the order owes nothing")
+		return Intent{}, bill{}, nil, invalid("", "the order owes nothing")
 	}
 	cancelled, err := s.clearLiveIntents(ctx, tx, a.StoreID, orderID, "replaced by a new payment")
 	if err != nil {
-		return Intent{}, nil, err
+		return Intent{}, bill{}, nil, err
 	}
 	now := s.clock()
 	in := Intent{ID: id, StoreID: a.StoreID, OrderID: orderID, Method: m, Rail: rail, Amount: due, Currency: o.Currency,
@@ -81,11 +92,11 @@ func (s *Service) newIntent(ctx context.Context, tx Tx, a Actor, orderID, id, te
 		CreatedAt: now, UpdatedAt: now, Deadline: now.Add(QRWindow), Version: 1}
 	if err := tx.CreateIntent(ctx, in); err != nil {
 		if errors.Is(err, ErrConflict) {
-			return Intent{}, nil, refuse(CodeConflict, "a payment with this id already exists")
+			return Intent{}, bill{}, nil, refuse(CodeConflict, "a payment with this id already exists")
 		}
-		return Intent{}, nil, err
+		return Intent{}, bill{}, nil, err
 	}
-	return in, cancelled, nil
+	return in, b, cancelled, nil
 }
 
 // clearLiveIntents cancels the order's created (not yet paid) intents and
@@ -273,7 +284,7 @@ func (s *Service) PayWithWallet(ctx context.Context, tok, credential string, tip
 			return refuse(CodeTokenInvalid, "this QR code does not match the bill")
 		}
 		in.Rail, in.Tip = RailWallet, tip
-		o, err = s.settleWallet(ctx, tx, &in, dev, true)
+		o, err = s.settleWallet(ctx, tx, &in, dev, true, nil)
 		return err
 	})
 	if err != nil {
@@ -323,7 +334,7 @@ func (s *Service) ChargeCode(ctx context.Context, a Actor, key, orderID, intentI
 	var cancelled []Intent
 	var settled Order
 	in, replay, err := idempotent(ctx, s, a.StoreID, key, "charge_code", req, func(tx Tx) (Intent, error) {
-		in, c, err := s.newIntent(ctx, tx, a, orderID, intentID, terminal, MethodCode, string(rail))
+		in, b, c, err := s.newIntent(ctx, tx, a, orderID, intentID, terminal, MethodCode, string(rail))
 		if err != nil {
 			return Intent{}, err
 		}
@@ -336,7 +347,7 @@ func (s *Service) ChargeCode(ctx context.Context, a Actor, key, orderID, intentI
 		if err != nil {
 			return Intent{}, err
 		}
-		settled, err = s.settleWallet(ctx, tx, &in, dev, false)
+		settled, err = s.settleWallet(ctx, tx, &in, dev, false, &b)
 		var pe *Error
 		if errors.As(err, &pe) && (pe.Code == CodeInsufficient || pe.Code == CodeLimit) {
 			// A definite refusal is an outcome: record it (the code is
@@ -402,12 +413,17 @@ func (s *Service) walletCode(ctx context.Context, tx Tx, code string) (Device, e
 // limits, password-free threshold (unless the payer is paying from their
 // own phone already), balance, ledger entry, tender, and the order closed
 // when paid in full. Above the threshold the intent becomes pending for
-// the payer to confirm. It returns the order if it changed.
-func (s *Service) settleWallet(ctx context.Context, tx Tx, in *Intent, dev Device, payerPresent bool) (Order, error) {
-	o, err := tx.OrderByID(ctx, in.StoreID, in.OrderID)
-	if err != nil {
-		return Order{}, err
+// the payer to confirm. It returns the order if it changed. b is the bill
+// if the caller loaded it in this transaction already, or nil.
+func (s *Service) settleWallet(ctx context.Context, tx Tx, in *Intent, dev Device, payerPresent bool, b *bill) (Order, error) {
+	if b == nil {
+		loaded, err := loadBill(ctx, tx, in.StoreID, in.OrderID)
+		if err != nil {
+			return Order{}, err
+		}
+		b = &loaded
 	}
+	o := b.order
 	if o.Version != in.OrderVersion || !o.Status.Active() {
 		if err := s.moveIntent(ctx, tx, in, IntentCancelled, "the bill changed"); err != nil {
 			return Order{}, err
@@ -465,28 +481,25 @@ func (s *Service) settleWallet(ctx context.Context, tx Tx, in *Intent, dev Devic
 	if err := s.moveIntent(ctx, tx, in, IntentSucceeded, ""); err != nil {
 		return Order{}, err
 	}
-	return s.applyTender(ctx, tx, o, *in)
+	return s.applyTender(ctx, tx, *b, *in)
 }
 
 // applyTender records a succeeded intent on its order and closes the order
 // when it is paid in full.
-func (s *Service) applyTender(ctx context.Context, tx Tx, o Order, in Intent) (Order, error) {
+func (s *Service) applyTender(ctx context.Context, tx Tx, b bill, in Intent) (Order, error) {
+	o := b.order
 	tn := Tender{ID: in.ID, OrderID: o.ID, Kind: in.Rail, Amount: in.Amount, Tendered: in.Amount, CreatedBy: in.CreatedBy, CreatedAt: s.clock()}
 	if err := tx.CreateTender(ctx, tn); err != nil {
 		return Order{}, err
 	}
 	o.Tenders = append(o.Tenders, tn)
-	r, err := tx.RestaurantByID(ctx, o.StoreID)
-	if err != nil {
-		return Order{}, err
-	}
-	if ComputeTotals(o, r.TaxInclusive).Due == 0 {
+	if ComputeTotals(o, b.rest.TaxInclusive).Due == 0 {
 		o.Status = StatusClosed
 		o.ClosedAt = &tn.CreatedAt
 	}
 	o.Version++
 	o.UpdatedAt = s.clock()
-	return o, tx.UpdateOrder(ctx, o)
+	return o, tx.UpdateOrderState(ctx, o)
 }
 
 // ConfirmPayment is the payer's answer, from the wallet page, to a charge
@@ -519,7 +532,7 @@ func (s *Service) ConfirmPayment(ctx context.Context, credential, intentID strin
 			return s.moveIntent(ctx, tx, &in, IntentCancelled, "the payer declined")
 		}
 		// The payer has confirmed: settle (pending -> succeeded).
-		o, err = s.settleWallet(ctx, tx, &in, dev, true)
+		o, err = s.settleWallet(ctx, tx, &in, dev, true, nil)
 		return err
 	})
 	if err != nil {
@@ -591,15 +604,11 @@ func (s *Service) applyRailResult(ctx context.Context, in Intent, res RailResult
 		in.PayerRef = orDefault(res.PayerRef, in.PayerRef)
 		switch res.Status {
 		case RailPaid:
-			ord, err := tx.OrderByID(ctx, in.StoreID, in.OrderID)
+			b, err := loadBill(ctx, tx, in.StoreID, in.OrderID)
 			if err != nil {
 				return err
 			}
-			r, err := tx.RestaurantByID(ctx, in.StoreID)
-			if err != nil {
-				return err
-			}
-			if !ord.Status.Active() || ComputeTotals(ord, r.TaxInclusive).Due < in.Amount {
+			if !b.order.Status.Active() || ComputeTotals(b.order, b.rest.TaxInclusive).Due < in.Amount {
 				reverse = true
 				return nil
 			}
@@ -613,7 +622,7 @@ func (s *Service) applyRailResult(ctx context.Context, in Intent, res RailResult
 			if err := s.moveIntent(ctx, tx, &in, IntentSucceeded, ""); err != nil {
 				return err
 			}
-			o, err = s.applyTender(ctx, tx, ord, in)
+			o, err = s.applyTender(ctx, tx, b, in)
 			return err
 		case RailFailed:
 			return s.moveIntent(ctx, tx, &in, IntentFailed, orDefault(res.Reason, "the payment was declined"))
@@ -1029,7 +1038,7 @@ func (s *Service) VoidPayment(ctx context.Context, a Actor, key, intentID, reaso
 		}
 		ord.Version++
 		ord.UpdatedAt = now
-		if err := tx.UpdateOrder(ctx, ord); err != nil {
+		if err := tx.UpdateOrderState(ctx, ord); err != nil {
 			return Intent{}, err
 		}
 		o = ord

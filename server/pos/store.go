@@ -66,6 +66,10 @@ type Tx interface {
 	// complete list of lines (replacing the stored ones). It fails with
 	// ErrConflict if the stored version is not o.Version-1.
 	UpdateOrder(ctx context.Context, o Order) error
+	// UpdateOrderState saves what UpdateOrder saves except the lines, with
+	// the same version check: for changes that add a tender or move the
+	// status, where rewriting every line would be wasted work.
+	UpdateOrderState(ctx context.Context, o Order) error
 	// ListOrders returns orders with lines and tenders, newest first.
 	ListOrders(ctx context.Context, f OrderFilter) ([]Order, error)
 	// CreateTender fails with ErrConflict for a duplicate id.

@@ -98,6 +98,26 @@ func (t *tx) OrderByID(ctx context.Context, storeID, id string) (pos.Order, erro
 // number, the currency and the tenders do not change.
 func (t *tx) UpdateOrder(ctx context.Context, o pos.Order) error {
 	op := "update order " + o.ID
+	if err := t.updateOrderRow(ctx, op, o); err != nil {
+		return err
+	}
+	// Modifiers go with their lines (ON DELETE CASCADE).
+	if _, err := t.tx.ExecContext(ctx, `DELETE FROM order_lines WHERE order_id = ?`, o.ID); err != nil {
+		return fail(op, err)
+	}
+	if err := t.insertLines(ctx, o.ID, o.Lines); err != nil {
+		return fail(op, err)
+	}
+	return nil
+}
+
+func (t *tx) UpdateOrderState(ctx context.Context, o pos.Order) error {
+	return t.updateOrderRow(ctx, "update order state "+o.ID, o)
+}
+
+// updateOrderRow saves an order's own columns if its stored version is
+// o.Version-1.
+func (t *tx) updateOrderRow(ctx context.Context, op string, o pos.Order) error {
 	res, err := t.tx.ExecContext(ctx, `UPDATE orders
 		SET status = ?, version = ?, updated_at = ?, closed_at = ?, void_reason = ?
 		WHERE store_id = ? AND id = ? AND version = ?`,
@@ -118,13 +138,6 @@ func (t *tx) UpdateOrder(ctx context.Context, o pos.Order) error {
 			return fail(op, err)
 		}
 		return fmt.Errorf("sqlite: %s: %w: stored version is %d, want %d", op, pos.ErrConflict, stored, o.Version-1)
-	}
-	// Modifiers go with their lines (ON DELETE CASCADE).
-	if _, err := t.tx.ExecContext(ctx, `DELETE FROM order_lines WHERE order_id = ?`, o.ID); err != nil {
-		return fail(op, err)
-	}
-	if err := t.insertLines(ctx, o.ID, o.Lines); err != nil {
-		return fail(op, err)
 	}
 	return nil
 }

@@ -617,3 +617,31 @@ func testConcurrentUpdates(t *testing.T, open func(t *testing.T) pos.Store) {
 		seen[l.ID] = true
 	}
 }
+
+// UpdateOrderState saves the order's own fields with the version check and
+// leaves its lines and tenders as they are.
+func testUpdateOrderState(t *testing.T, open func(t *testing.T) pos.Store) {
+	s := openSeeded(t, open)
+	o := newOrder("o1", 1, table1, pos.StatusOpen, 1)
+	o.Lines = []pos.Line{teaLine("l1", 1), beefLine("l2")}
+	createOrders(t, s, o)
+
+	closed := o
+	closedAt := at(5)
+	closed.Version, closed.UpdatedAt, closed.Status, closed.ClosedAt = 2, at(5), pos.StatusClosed, &closedAt
+	closed.Lines = []pos.Line{teaLine("l9", 7)} // ignored
+	write(t, s, func(ctx context.Context, tx pos.Tx) error { return tx.UpdateOrderState(ctx, closed) })
+	want := closed
+	want.Lines = o.Lines
+	if diff := cmp.Diff(want, getOrder(t, s, store1, o.ID), opts()); diff != "" {
+		t.Errorf("OrderByID after UpdateOrderState mismatch (-want +got):\n%s", diff)
+	}
+	runErrCases(t, s, []errCase{
+		{"stale version", func(ctx context.Context, tx pos.Tx) error { return tx.UpdateOrderState(ctx, closed) }, pos.ErrConflict},
+		{"missing order", func(ctx context.Context, tx pos.Tx) error {
+			u := closed
+			u.ID, u.Version = "o-missing", 3
+			return tx.UpdateOrderState(ctx, u)
+		}, pos.ErrNotFound},
+	})
+}

@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) pos.Store) {
 		{"CreateOrderConflicts", testCreateOrderConflicts},
 		{"UpdateOrderLines", testUpdateOrderLines},
 		{"UpdateOrderVersion", testUpdateOrderVersion},
+		{"UpdateOrderState", testUpdateOrderState},
 		{"UpdateOrderStatus", testUpdateOrderStatus},
 		{"Tenders", testTenders},
 		{"ListOrders", testListOrders},
