@@ -236,9 +236,6 @@ type BridgeList struct {
 type BridgeToken struct {
 	Token     string    `json:"token"`
 	ExpiresAt time.Time `json:"expires_at"`
-	// Local is the bridge's local endpoint as configured on this server
-	// (empty: the PWA uses the default ws://127.0.0.1:9180/ws).
-	Local string `json:"local,omitempty"`
 }
 
 // Bridge error codes.
