@@ -636,6 +636,18 @@ func (s *Service) TenderCash(ctx context.Context, a Actor, key, orderID string, 
 	if req.Tendered > MaxAmount {
 		return Order{}, false, invalid("tendered", "that amount is too large")
 	}
+	// The tender id names the payment: a till that lost the answer and asks
+	// again (with a new key) gets the order as it is, not a refusal.
+	if o, err := s.Order(ctx, a, orderID); err == nil {
+		for _, tn := range o.Tenders {
+			if tn.ID == req.TenderID {
+				if tn.Kind != "cash" || tn.Tendered != req.Tendered {
+					return Order{}, false, refuse(CodeConflict, "this payment id was used for a different payment")
+				}
+				return o, true, nil
+			}
+		}
+	}
 	var cancelled []Intent
 	o, replay, err := s.changeOrder(ctx, a, key, "cash", orderID, req, func(tx Tx, o *Order) error {
 		if req.Currency != o.Currency {

@@ -295,6 +295,14 @@ func TestIdempotentRetries(t *testing.T) {
 	if len(o.Tenders) != 1 {
 		t.Fatalf("stored tenders = %d, want 1", len(o.Tenders))
 	}
+	// The same tender under a new key (the till lost the answer and the
+	// cashier tapped again): the order, not a refusal, and still one tender.
+	c, replay, err := f.svc.TenderCash(ctx, f.cashier, "cash-key-2", "o1", cash)
+	if err != nil || !replay || len(c.Tenders) != 1 {
+		t.Fatalf("same tender, new key: replay %v, %d tenders, %v", replay, len(c.Tenders), err)
+	}
+	_, _, err = f.svc.TenderCash(ctx, f.cashier, "cash-key-3", "o1", pos.CashRequest{TenderID: "c1", Tendered: 9999, Currency: "CNY"})
+	wantCode(t, err, pos.CodeConflict)
 }
 
 func TestBadInput(t *testing.T) {
