@@ -33,6 +33,7 @@ const (
 	PathBoard   = "/board"
 	PathHistory = "/history"
 	PathStaff   = "/staff"
+	PathTopUp   = "/topup"
 )
 
 // OrderPath returns the path of the order editor of order id.
@@ -214,6 +215,7 @@ func (b *base) shell(page, active string, content ...app.UI) app.UI {
 				app.Nav().Aria("label", "Main").Body(
 					link("board", "Board", PathBoard),
 					link("history", "History", PathHistory),
+					link("topup", "Top-up", PathTopUp),
 					app.If(b.isManager(), func() app.UI { return link("staff", "Staff", PathStaff) }),
 				),
 				app.Span().Class("who").DataSet("testid", "topbar-user").Text(who),

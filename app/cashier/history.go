@@ -21,6 +21,11 @@ type HistoryPage struct {
 	live   liveLink
 	orders []wire.Order
 	loaded bool
+
+	// The order whose payments are shown, and the payments by order.
+	shown    string
+	payments map[string][]wire.Intent
+	rev      reverser
 }
 
 // NewHistory returns the order history page.
@@ -52,7 +57,48 @@ func (p *HistoryPage) refresh(ctx app.Context, e app.Event) {
 	})
 }
 
+// togglePayments shows or hides an order's payments.
+func (p *HistoryPage) togglePayments(id string) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		if p.shown == id {
+			p.shown = ""
+			return
+		}
+		p.shown = id
+		p.loadPayments(id)
+	}
+}
+
+func (p *HistoryPage) loadPayments(id string) {
+	ctx := p.pg
+	ctx.Async(func() {
+		list, err := p.api.OrderIntents(ctx, id)
+		ctx.Dispatch(func(ctx app.Context) {
+			if err != nil {
+				p.fail(ctx, err)
+				return
+			}
+			if p.payments == nil {
+				p.payments = make(map[string][]wire.Intent)
+			}
+			p.payments[id] = list
+		})
+	})
+}
+
+func (p *HistoryPage) confirmReverse(ctx app.Context, e app.Event) {
+	p.rev.confirm(&p.base, func(ctx app.Context, in wire.Intent) {
+		p.loadPayments(in.OrderID)
+	})
+}
+
 func (p *HistoryPage) onEvent(ctx app.Context, ev wire.Event) {
+	if ev.Type == wire.EventPaymentRefunded && ev.Intent != nil {
+		if _, ok := p.payments[ev.Intent.OrderID]; ok {
+			p.loadPayments(ev.Intent.OrderID)
+		}
+		return
+	}
 	if ev.Type != wire.EventOrderUpdated || ev.Order == nil {
 		return
 	}
@@ -104,18 +150,128 @@ func (p *HistoryPage) Render() app.UI {
 						app.Th().Scope("col").Class("num").Text("Change"),
 						app.Th().Scope("col").Text("Status"),
 						app.Th().Scope("col").Class("hide-phone").Text("Closed"),
+						app.Th().Scope("col").Text("Payments"),
 					)),
-					app.TBody().Body(app.Range(orders).Slice(func(i int) app.UI { return historyRow(orders[i]) })),
+					// One tbody per order: its row, then its payments when shown.
+					app.Range(orders).Slice(func(i int) app.UI { return p.orderRows(orders[i]) }),
 				),
+			)
+		}),
+		p.rev.render(&p.base, p.confirmReverse),
+	)
+}
+
+func (p *HistoryPage) orderRows(o wire.Order) app.UI {
+	open := p.shown == o.ID
+	return app.TBody().Body(
+		historyRow(o, app.Td().Body(
+			app.Button().Class("btn").Type("button").
+				DataSet("testid", "history-payments").
+				Aria("expanded", open).
+				Aria("label", "Payments of order "+strconv.Itoa(o.Number)).
+				OnClick(p.togglePayments(o.ID), app.EventScope(o.ID)).
+				Text(map[bool]string{true: "Hide", false: "Payments"}[open]),
+		)),
+		app.If(open, func() app.UI {
+			return app.Tr().Class("payments-row").Body(
+				app.Td().ColSpan(8).Body(p.renderPayments(o)),
 			)
 		}),
 	)
 }
 
-func historyRow(o wire.Order) app.UI {
+func (p *HistoryPage) renderPayments(o wire.Order) app.UI {
+	list, loaded := p.payments[o.ID]
+	if !loaded {
+		return loading("payments")
+	}
+	var shown []wire.Intent
+	for _, in := range list {
+		if in.Status != wire.IntentCancelled && in.Status != wire.IntentCreated {
+			shown = append(shown, in)
+		}
+	}
+	if len(shown) == 0 {
+		return app.P().Class("empty").DataSet("testid", "history-payments-empty").Text("No card or wallet payments: paid in cash.")
+	}
+	return app.Ul().Class("payments").DataSet("testid", "history-payment-list").Body(
+		app.Range(shown).Slice(func(i int) app.UI { return p.renderPayment(shown[i]) }),
+	)
+}
+
+func (p *HistoryPage) renderPayment(in wire.Intent) app.UI {
+	return app.Li().Class("payment").
+		DataSet("testid", "history-payment").
+		DataSet("intent-id", in.ID).
+		DataSet("status", in.Status).
+		Body(
+			app.Div().Class("payment-head").Body(
+				app.Span().DataSet("testid", "history-payment-rail").Text(RailName(in.Rail)),
+				app.Span().DataSet("testid", "history-payment-payer").Text(orDash(in.PayerRef)),
+				widget.Money("history-payment-amount", in.Amount),
+				app.If(in.Tip.Minor != 0, func() app.UI {
+					return app.Span().Body(app.Text("tip "), widget.Money("history-payment-tip", in.Tip))
+				}),
+				app.Span().Class("tag", in.Status).DataSet("testid", "history-payment-status").Text(IntentLabel(in.Status)),
+			),
+			app.If(in.Reason != "" && in.Status == wire.IntentFailed, func() app.UI {
+				return app.P().Class("note").Text(sentence(in.Reason))
+			}),
+			app.If(len(in.Refunds) > 0, func() app.UI {
+				return app.Ul().Class("refunds").Body(app.Range(in.Refunds).Slice(func(i int) app.UI {
+					r := in.Refunds[i]
+					return app.Li().DataSet("testid", "history-refund").DataSet("refund-id", r.ID).Body(
+						app.Text("Refunded "), widget.Money("history-refund-amount", r.Amount),
+						app.Text(" · "+r.Reason+" · "+clock(r.CreatedAt)),
+					)
+				}))
+			}),
+			app.If(reversible(in), func() app.UI {
+				return app.Div().Class("btn-row").Body(
+					app.Button().Class("btn", "btn-danger").Type("button").DataSet("testid", "history-payment-refund").
+						Aria("label", "Refund "+RailName(in.Rail)+" payment of "+in.Amount.String()).
+						OnClick(func(ctx app.Context, e app.Event) { p.rev.open(&p.base, reverseRefund, in) }, app.EventScope(in.ID, in.Refunded.Minor)).
+						Text("Refund"),
+					app.If(in.Refunded.Minor == 0, func() app.UI {
+						return app.Button().Class("btn", "btn-danger").Type("button").DataSet("testid", "history-payment-void").
+							Aria("label", "Void "+RailName(in.Rail)+" payment of "+in.Amount.String()).
+							OnClick(func(ctx app.Context, e app.Event) { p.rev.open(&p.base, reverseVoid, in) }, app.EventScope(in.ID)).
+							Text("Void payment")
+					}),
+				)
+			}),
+		)
+}
+
+// IntentLabel is the word shown for a payment status.
+func IntentLabel(status string) string {
+	switch status {
+	case wire.IntentCreated:
+		return "Waiting"
+	case wire.IntentPending:
+		return "Waiting for the payer"
+	case wire.IntentSucceeded:
+		return "Paid"
+	case wire.IntentFailed:
+		return "Failed"
+	case wire.IntentCancelled:
+		return "Cancelled"
+	case wire.IntentExpired:
+		return "Expired"
+	case wire.IntentReversed:
+		return "Voided"
+	case wire.IntentPartiallyRefunded:
+		return "Partly refunded"
+	case wire.IntentRefunded:
+		return "Refunded"
+	}
+	return status
+}
+
+func historyRow(o wire.Order, extra app.UI) app.UI {
 	tender, change := "—", zero(o)
 	for _, t := range o.Tenders {
-		tender = statusLabel(t.Kind)
+		tender = RailName(t.Kind)
 		if t.Kind == wire.TenderCash {
 			tender = "Cash " + t.Tendered.String()
 		}
@@ -138,5 +294,6 @@ func historyRow(o wire.Order) app.UI {
 			app.Td().Class("num").Body(widget.Money("history-change", change)),
 			app.Td().Body(app.Span().Class("tag", o.Status).DataSet("testid", "history-status").Text(statusLabel(o.Status))),
 			app.Td().Class("hide-phone").Text(clock(closedAt(o))),
+			extra,
 		)
 }

@@ -335,6 +335,13 @@ func (p *OrderPage) renderTicket() app.UI {
 				Disabled(!editable || len(o.Lines) == 0 || t.Due.Minor <= 0 || p.busy > 0).
 				OnClick(p.cash).
 				Text("Cash "+t.Due.String()),
+			app.Button().
+				Class("btn", "btn-primary").
+				Type("button").
+				DataSet("testid", "order-charge").
+				Disabled(!editable || len(o.Lines) == 0 || t.Due.Minor <= 0 || p.busy > 0).
+				OnClick(func(ctx app.Context, e app.Event) { ctx.Navigate(ChargePath(p.id)) }).
+				Text("Charge "+t.Due.String()),
 		),
 		app.Div().Class("btn-row").Style("margin-top", "8px").Body(
 			app.A().Class("btn").Href(PathBoard).DataSet("testid", "order-back").Text("← Board"),

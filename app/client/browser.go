@@ -109,6 +109,9 @@ func fetch(ctx context.Context, r Request) (Response, error) {
 	if r.Key != "" {
 		headers.Call("set", wire.HeaderIdempotencyKey, r.Key)
 	}
+	if r.Wallet != "" {
+		headers.Call("set", wire.HeaderWallet, r.Wallet)
+	}
 	opts := win.Get("Object").New()
 	opts.Set("method", r.Method)
 	opts.Set("headers", headers)

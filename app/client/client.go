@@ -66,6 +66,10 @@ type Request struct {
 	Key    string // idempotency key, empty for none
 	// Mutation asks for the CSRF header.
 	Mutation bool
+	// Wallet is a wallet device's credential, sent in wire.HeaderWallet
+	// (the wallet's cookie carries it too; the header survives a cleared
+	// cookie).
+	Wallet string
 }
 
 // Response is what a transport got back: any HTTP status counts.
@@ -151,6 +155,37 @@ func (c *Client) direct(ctx context.Context, method, path string, in, out any) e
 		body = b
 	}
 	resp, err := c.do(ctx, Request{Method: method, Path: path, Body: body, Mutation: true})
+	if err != nil {
+		return err
+	}
+	return decode(resp, out)
+}
+
+// keyed performs a mutation with a fresh idempotency key, retried like
+// mutate, but never written to storage: its body may hold a PIN.
+func (c *Client) keyed(ctx context.Context, method, path string, in, out any) error {
+	b, err := json.Marshal(in)
+	if err != nil {
+		return fmt.Errorf("client: encode %s %s: %w", method, path, err)
+	}
+	key, err := NewUUID(c.rand)
+	if err != nil {
+		return err
+	}
+	return c.deliver(ctx, Pending{Key: key, Method: method, Path: path, Body: string(b), Created: c.now()}, out, c.attempts)
+}
+
+// walletCall performs a wallet page's request with its device credential.
+func (c *Client) walletCall(ctx context.Context, method, path, credential string, in, out any) error {
+	r := Request{Method: method, Path: path, Wallet: credential, Mutation: method != "GET"}
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return fmt.Errorf("client: encode %s %s: %w", method, path, err)
+		}
+		r.Body = b
+	}
+	resp, err := c.do(ctx, r)
 	if err != nil {
 		return err
 	}

@@ -28,9 +28,15 @@ type dialer func(ctx context.Context, path string) (*socket, error)
 // goes down (false). It reconnects with backoff after a close, a failure, or
 // Silence without any message. Both callbacks run on Live's goroutine.
 func (c *Client) Live(ctx context.Context, on func(wire.Event), connected func(bool)) {
+	c.LiveAt(ctx, "/ws", on, connected)
+}
+
+// LiveAt is Live for another event stream of the server: /ws/pay/{token}
+// (the pay page) or /ws/wallet (the wallet page).
+func (c *Client) LiveAt(ctx context.Context, path string, on func(wire.Event), connected func(bool)) {
 	attempt := 0
 	for ctx.Err() == nil {
-		s, err := c.dial(ctx, "/ws")
+		s, err := c.dial(ctx, path)
 		if err == nil {
 			if c.read(ctx, s, on, connected) {
 				attempt = 0

@@ -9,6 +9,8 @@ import (
 
 	"qrpos/app/cashier"
 	"qrpos/app/client"
+	"qrpos/app/diner"
+	"qrpos/app/wallet"
 )
 
 // Static resources, served by the server under /web/ from package assets.
@@ -42,7 +44,11 @@ func Register() {
 	app.Route(cashier.PathBoard, func() app.Composer { return cashier.NewBoard(api) })
 	app.Route(cashier.PathHistory, func() app.Composer { return cashier.NewHistory(api) })
 	app.Route(cashier.PathStaff, func() app.Composer { return cashier.NewStaff(api) })
+	app.Route(cashier.PathTopUp, func() app.Composer { return cashier.NewTopUp(api) })
 	app.RouteWithRegexp(cashier.CashPattern, func() app.Composer { return cashier.NewCash(api) })
+	app.RouteWithRegexp(cashier.ChargePattern, func() app.Composer { return cashier.NewCharge(api) })
+	app.RouteWithRegexp(diner.PayPattern, func() app.Composer { return diner.NewPay(api) })
+	app.Route(wallet.Path, func() app.Composer { return wallet.NewPage(api) })
 	app.RouteWithRegexp(cashier.OrderPattern, func() app.Composer { return cashier.NewOrder(api) })
 }
 

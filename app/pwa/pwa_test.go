@@ -25,7 +25,7 @@ func get(t *testing.T, h http.Handler, path string) string {
 func TestNothingFromTheInternet(t *testing.T) {
 	Register()
 	h := Handler(Options{Version: "test-1", WasmContentLength: "123"})
-	for _, path := range []string{"/", "/login", "/board", "/orders/5d1c2a4e-0000-4000-8000-000000000001", "/orders/x1/cash", "/history", "/staff", "/manifest.webmanifest", "/app-worker.js", "/app.js"} {
+	for _, path := range []string{"/", "/login", "/board", "/orders/5d1c2a4e-0000-4000-8000-000000000001", "/orders/x1/cash", "/history", "/staff", "/orders/x1/charge", "/topup", "/p/AbC-12_x.y", "/wallet", "/manifest.webmanifest", "/app-worker.js", "/app.js"} {
 		body := get(t, h, path)
 		// og:url and og:image are metadata for link previews, not loaded:
 		// look at what the browser fetches (href, src, manifest, worker).
@@ -50,6 +50,10 @@ func TestPrerenderedPages(t *testing.T) {
 		{"/orders/abc-123/cash", "page-cash"},
 		{"/history", "page-history"},
 		{"/staff", "page-staff"},
+		{"/orders/abc-123/charge", "page-charge"},
+		{"/topup", "page-topup"},
+		{"/p/AbC-12_x.y", "page-pay"},
+		{"/wallet", "page-wallet"},
 	}
 	for _, tt := range tests {
 		body := get(t, h, tt.path)
