@@ -298,3 +298,46 @@ func TestServerTokenOpensLocalEndpoint(t *testing.T) {
 		t.Errorf("got first message %s, want hello", types[0])
 	}
 }
+
+// TestWalletPaymentPrintsReceipt: with auto-print on, a QR payment from
+// the built-in wallet prints the receipt with the rail and the payer's
+// masked reference, without opening the drawer.
+func TestWalletPaymentPrintsReceipt(t *testing.T) {
+	srv := startServer(t)
+	manager := srv.login(t, demo.ManagerID, "2468")
+	printerPath := filepath.Join(t.TempDir(), "printer")
+	p := newPrinter(t, printerPath)
+	b := pairBridge(t, manager, func(c *Config) {
+		c.Printer = PrinterConfig{Port: printerPath, Baud: 115200, PaperMM: 58}
+		c.AutoPrint = true
+	})
+	cashier := srv.login(t, demo.CashierID, "1357")
+	ev := cashier.events()
+	b.start(t)
+	ev.next(connected(b.id))
+
+	cashier.must(http.StatusCreated, http.MethodPost, "/api/orders", wire.CreateOrderRequest{ID: "o-qr", TableID: "t2"}, nil)
+	cashier.must(http.StatusOK, http.MethodPost, "/api/orders/o-qr/lines", wire.AddLineRequest{LineID: "l1", ItemID: "dongpo-pork", Qty: 1}, nil)
+	cashier.must(http.StatusCreated, http.MethodPost, "/api/orders/o-qr/intents", wire.CreateIntentRequest{IntentID: "pi-qr", TerminalID: "till"}, nil)
+	var pt wire.PaymentToken
+	cashier.must(http.StatusOK, http.MethodPost, "/api/intents/pi-qr/token", nil, &pt)
+	tok := pt.URL[strings.LastIndex(pt.URL, "/p/")+3:]
+
+	phone := &staff{tb: t, srv: srv, client: &http.Client{Timeout: 10 * time.Second}}
+	phone.client.Jar, _ = newJar()
+	var dev wire.WalletDevice
+	phone.must(http.StatusCreated, http.MethodPost, "/api/wallet/devices", wire.NewWalletRequest{Name: "Diner"}, &dev)
+	cashier.must(http.StatusOK, http.MethodPost, "/api/wallet/topup", wire.TopUpRequest{TopUpID: "tu1", MemberID: dev.MemberID, Amount: money.New(20000, "CNY")}, nil)
+	phone.must(http.StatusOK, http.MethodPost, "/api/pay/"+tok+"/wallet", wire.PayWalletRequest{Tip: money.New(0, "CNY")}, nil)
+	paid, _ := ev.next(func(e wire.Event) bool { return e.Type == wire.EventPaymentSucceeded })
+
+	rcpt := p.nextJob(t)
+	for _, want := range []string{"wallet", "/r/o-qr", paid.Intent.PayerRef[len(paid.Intent.PayerRef)-4:]} {
+		if !bytes.Contains(rcpt, []byte(want)) {
+			t.Errorf("wallet receipt lacks %q", want)
+		}
+	}
+	if bytes.Contains(rcpt, []byte{0x1b, 'p'}) {
+		t.Error("a wallet payment opened the cash drawer")
+	}
+}

@@ -444,3 +444,5 @@ func golden(tb testing.TB) []byte {
 	}
 	return b
 }
+
+func newJar() (http.CookieJar, error) { return cookiejar.New(nil) }
