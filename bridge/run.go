@@ -245,15 +245,12 @@ func serveBridge(ctx context.Context, cfg *Config, dir string, ln net.Listener, 
 		ln.Close()
 		return err
 	}
-	var l *link.Link
-	var once sync.Once
-	ready := make(chan struct{})
+	// The devices report to the link, made below once the capabilities
+	// are known; nothing reports before the printers run, after that.
 	d := &devices{ctx: ctx}
-	d.changed = func() {
-		<-ready
-		l.SetStatus(d.status())
-	}
-	d.report = func(st wire.JobStatus) { <-ready; l.JobStatus(st) }
+	var l *link.Link
+	d.changed = func() { l.SetStatus(d.status()) }
+	d.report = func(st wire.JobStatus) { l.JobStatus(st) }
 	changed := func() { d.changed() }
 	d.receipt, err = openStation("receipt", dir, cfg.Printer, log, changed)
 	if err != nil {
@@ -275,7 +272,6 @@ func serveBridge(ctx context.Context, cfg *Config, dir string, ln net.Listener, 
 	l = link.New(link.Config{BridgeID: cfg.BridgeID, StoreID: cfg.StoreID, Version: version, Capabilities: caps,
 		AutoPrint: cfg.AutoPrint, Origins: cfg.Origins, Hosts: cfg.Hosts, ServerKey: key,
 		ServerURL: cfg.Server, Credential: cfg.Credential, Print: d.Print, Logger: log})
-	once.Do(func() { close(ready) })
 	l.SetStatus(d.status())
 
 	var wg sync.WaitGroup
