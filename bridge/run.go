@@ -129,7 +129,7 @@ type runFlags struct {
 	demo         bool
 	pairFile     string
 	server       string
-	verbose      bool
+	logLevel     string
 }
 
 // runCmd runs the bridge until ctx ends: scanner, printers, local
@@ -145,15 +145,19 @@ func runCmd(ctx context.Context, args []string, getenv func(string) string, stdi
 	fs.BoolVar(&f.demo, "demo", false, "simulated devices: a virtual printer in the data directory, scans from stdin")
 	fs.StringVar(&f.pairFile, "pair-file", "", "with -demo: pair with the code in this file if not paired yet")
 	fs.StringVar(&f.server, "server", "http://localhost:8080", "with -demo: the server to pair with")
-	fs.BoolVar(&f.verbose, "v", false, "log debug messages")
+	fs.StringVar(&f.logLevel, "log-level", "info", "debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(f.logLevel)); err != nil {
+		return fmt.Errorf("run: bad -log-level %q", f.logLevel)
 	}
 	path, dir, err := configPath(f.config, f.data, getenv)
 	if err != nil {
 		return err
 	}
-	log := newLogger(f.verbose)
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	if f.demo {
 		if err := demoPair(ctx, path, dir, f, stdout); err != nil {
 			return err

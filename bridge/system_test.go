@@ -395,7 +395,7 @@ func (b *testBridge) start(tb testing.TB) *running {
 	tb.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &running{cancel: cancel, done: make(chan error, 1)}
-	go func() { r.done <- run(ctx, []string{"run", "-data", b.dir}, noenv, io.Discard) }()
+	go func() { r.done <- run(ctx, []string{"run", "-data", b.dir, "-log-level", "error"}, noenv, io.Discard) }()
 	tb.Cleanup(func() { r.stop() })
 	return r
 }
