@@ -2,7 +2,9 @@ package httpapi
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -418,8 +420,11 @@ func (s *Server) printReceipt(conns []*relay.Conn, o pos.Order, jobID, rail, pay
 }
 
 // printKitchen sends a ticket with the sent lines no ticket carried yet,
-// and records them once the bridge has the job. The job id names the
-// first new line, so a retry of the same lines is a duplicate.
+// and records them once the bridge has the job. The job id is derived
+// from the order and the lines, so the same lines sent again (an event
+// repeated before the bridge answered) are a duplicate, and other lines
+// are a new job. Lines that could not reach a bridge print with the next
+// change of the order.
 func (s *Server) printKitchen(c *relay.Conn, o pos.Order) {
 	lines, err := s.svc.KitchenLinesToPrint(s.ctx, o)
 	if err != nil {
@@ -448,7 +453,8 @@ func (s *Server) printKitchen(c *relay.Conn, o pos.Order) {
 	if st, err := s.svc.StaffMember(s.ctx, a, o.CreatedBy); err == nil {
 		doc.Staff = st.Name
 	}
-	job := wire.PrintJob{ID: "kitchen-" + o.ID + "-" + ids[0], Kind: wire.PrintKindKitchen, Kitchen: doc}
+	sum := sha256.Sum256([]byte(strings.Join(ids, "\x00")))
+	job := wire.PrintJob{ID: "kitchen-" + o.ID + "-" + hex.EncodeToString(sum[:6]), Kind: wire.PrintKindKitchen, Kitchen: doc}
 	err = c.Send(job, func(st wire.JobStatus) {
 		if st.State == wire.JobFailed {
 			return
