@@ -23,6 +23,9 @@ import (
 // Path of the wallet page.
 const Path = "/wallet"
 
+// refreshEvery is how often the page asks for the balance while open.
+const refreshEvery = 5 * time.Second
+
 // Page is the wallet page.
 type Page struct {
 	app.Compo
@@ -44,6 +47,8 @@ type Page struct {
 	now      time.Time
 	code     string
 	codeErr  string
+	loadedAt time.Time
+	loading  bool
 	// answering holds the ids of charges being approved or declined.
 	answering map[string]bool
 }
@@ -64,6 +69,11 @@ func (p *Page) OnNav(ctx app.Context) {
 	p.tick.Start(ctx, time.Second, func(ctx app.Context, now time.Time) {
 		p.now = now
 		p.refreshCode()
+		// Top-ups at the counter send no event to the phone: look again
+		// now and then.
+		if p.hasDev && !p.loading && now.Sub(p.loadedAt) >= refreshEvery {
+			p.load(ctx)
+		}
 	})
 	if p.hasDev {
 		p.follow(ctx)
@@ -124,9 +134,11 @@ func (p *Page) follow(ctx app.Context) {
 func (p *Page) load(ctx app.Context) {
 	ctx = p.pg
 	cred := p.dev.Credential
+	p.loading = true
 	ctx.Async(func() {
 		w, err := p.api.Wallet(ctx, cred)
 		ctx.Dispatch(func(ctx app.Context) {
+			p.loading, p.loadedAt = false, time.Now()
 			if err != nil {
 				if client.IsUnauthorized(err) {
 					p.msg = "The server does not know this wallet any more. Open a new one."
