@@ -291,4 +291,3 @@ func widgetGroup(s string) string {
 	}
 	return b.String()
 }
-
