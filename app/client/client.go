@@ -97,6 +97,9 @@ type Client struct {
 
 	mu       sync.Mutex
 	inflight map[string]bool
+
+	bridgesOnce sync.Once
+	bridges     *Bridges // see Bridges
 }
 
 func newClient(do transport, store Storage, random io.Reader, now func() time.Time) *Client {
