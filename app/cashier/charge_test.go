@@ -1,6 +1,9 @@
 package cashier
 
 import (
+	"strings"
+
+	"qrpos/app/client"
 	"testing"
 
 	"qrpos/internal/money"
@@ -63,5 +66,49 @@ func TestRefundable(t *testing.T) {
 		if got := reversible(tt.in); got != tt.ok {
 			t.Errorf("%s: got reversible %v, want %v", tt.name, got, tt.ok)
 		}
+	}
+}
+
+func TestChargePagePanels(t *testing.T) {
+	order := wire.Order{ID: "o1", Number: 7, Status: wire.OrderOpen, Totals: wire.Totals{Total: cny(1800), Due: cny(1800)}}
+	paid := wire.Intent{ID: "pi1", OrderID: "o1", Rail: wire.RailWallet, Status: wire.IntentSucceeded, Amount: cny(1800), Tip: cny(90), PayerRef: "wallet ****4821"}
+	pending := wire.Intent{ID: "pi2", OrderID: "o1", Method: wire.MethodCode, Rail: wire.RailWallet, Status: wire.IntentPending, Amount: cny(1800)}
+	failed := wire.Intent{ID: "pi3", OrderID: "o1", Status: wire.IntentFailed, Amount: cny(1800), Reason: "the wallet balance (¥1.00) is not enough"}
+	tests := []struct {
+		name string
+		set  func(p *ChargePage)
+		want []string
+		not  []string
+	}{
+		{"choose", func(p *ChargePage) {}, []string{"charge-choose", `charge-due`}, []string{"charge-paid"}},
+		{"paid", func(p *ChargePage) { p.onIntent(paid) }, []string{"charge-paid", "QRPOS wallet", "wallet ****4821", `data-testid="charge-paid-tip"`, "Back to tables"}, []string{"charge-choose"}},
+		{"pending", func(p *ChargePage) { p.mode = chargeCode; p.onIntent(pending) }, []string{"charge-pending", "Waiting for the payer to confirm", "charge-pending-cancel"}, []string{"charge-code-input"}},
+		{"pending then declined", func(p *ChargePage) {
+			p.mode = chargeCode
+			p.onIntent(pending)
+			d := pending
+			d.Status, d.Reason = wire.IntentCancelled, "the payer declined"
+			p.onIntent(d)
+		}, []string{"charge-failed", "Payment cancelled", "The payer declined"}, []string{"charge-pending"}},
+		{"failed code", func(p *ChargePage) { p.mode = chargeCode; p.failed = &failed }, []string{"charge-failed", "Payment failed", "The wallet balance"}, nil},
+		{"code refused", func(p *ChargePage) { p.mode = chargeCode; p.refusal = "WeChat Pay is not accepted here" }, []string{"charge-code-input", "WeChat Pay is not accepted here"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := NewCharge(client.New())
+			p.order, p.loaded = order, true
+			tt.set(p)
+			html := load(t, p)
+			for _, w := range tt.want {
+				if !strings.Contains(html, w) {
+					t.Errorf("page lacks %s", w)
+				}
+			}
+			for _, n := range tt.not {
+				if strings.Contains(html, n) {
+					t.Errorf("page has %s, want none", n)
+				}
+			}
+		})
 	}
 }
