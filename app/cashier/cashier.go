@@ -216,8 +216,10 @@ func (b *base) shell(page, active string, content ...app.UI) app.UI {
 					link("board", "Board", PathBoard),
 					link("history", "History", PathHistory),
 					link("topup", "Top-up", PathTopUp),
+					link("devices", "Devices", PathDevices),
 					app.If(b.isManager(), func() app.UI { return link("staff", "Staff", PathStaff) }),
 				),
+				&BridgeBadge{API: b.api},
 				app.Span().Class("who").DataSet("testid", "topbar-user").Text(who),
 				app.Button().
 					Class("navlink").
@@ -239,8 +241,9 @@ func loading(what string) app.UI {
 // liveLink owns a page's event stream: started on mount, stopped on
 // dismount.
 type liveLink struct {
-	cancel context.CancelFunc
-	up     bool
+	cancel  context.CancelFunc
+	up      bool
+	unwatch func() // scans of this PC's local bridge (bridges.go)
 }
 
 // start opens the stream unless it is open; on runs on the UI goroutine.
@@ -250,9 +253,15 @@ func (l *liveLink) start(ctx app.Context, api *client.Client, on func(app.Contex
 	}
 	lctx, cancel := context.WithCancel(ctx)
 	l.cancel = cancel
+	l.unwatch = watchLocalScans(ctx, api, on)
 	ctx.Async(func() {
 		api.Live(lctx,
-			func(ev wire.Event) { ctx.Dispatch(func(ctx app.Context) { on(ctx, ev) }) },
+			func(ev wire.Event) {
+				if api.Bridges().Event(ev) {
+					return // a relayed scan the local bridge delivered already
+				}
+				ctx.Dispatch(func(ctx app.Context) { on(ctx, ev) })
+			},
 			func(up bool) {
 				ctx.Dispatch(func(ctx app.Context) { l.up = up })
 				if up {
@@ -269,6 +278,10 @@ func (l *liveLink) stop() {
 	if l.cancel != nil {
 		l.cancel()
 		l.cancel = nil
+	}
+	if l.unwatch != nil {
+		l.unwatch()
+		l.unwatch = nil
 	}
 }
 

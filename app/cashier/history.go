@@ -171,6 +171,7 @@ func (p *HistoryPage) orderRows(o wire.Order) app.UI {
 				Aria("label", "Payments of order "+strconv.Itoa(o.Number)).
 				OnClick(p.togglePayments(o.ID), app.EventScope(o.ID)).
 				Text(map[bool]string{true: "Hide", false: "Payments"}[open]),
+			app.If(o.Status == wire.OrderClosed, func() app.UI { return &Reprint{API: p.api, Order: o, Session: p.sess} }),
 		)),
 		app.If(open, func() app.UI {
 			return app.Tr().Class("payments-row").Body(
