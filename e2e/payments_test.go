@@ -200,6 +200,10 @@ func TestPayments(t *testing.T) {
 	phone.screens("wallet")
 	codeOrder, due2 := ringUp(tablet, base, teaCat, teaName)
 	tablet.do("code", click(tid("charge-method-code")), chromedp.WaitVisible(chromedp.CSS(tid("charge-code-input"))))
+	tablet.do("a WeChat Pay code", chromedp.SendKeys(chromedp.CSS(tid("charge-code-input")), "134570030591530831"), click(tid("charge-code-submit")))
+	tablet.waitJS("refused by name", fmt.Sprintf(`(document.querySelector(%q)?.textContent || "").includes("not accepted")`, tid("charge-code-error")))
+	t.Logf("a WeChat Pay code shows: %q", tablet.text("refusal", tid("charge-code-error")))
+	tablet.do("clear the code", chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).value = ""`, tid("charge-code-input"))))
 	code := phone.text("code digits", tid("wallet-code-digits"))
 	if digits := strings.ReplaceAll(code, " ", ""); len(digits) != 18 || !strings.HasPrefix(digits, "88") {
 		t.Fatalf("wallet page shows code %q, want 18 digits starting 88", code)
@@ -224,10 +228,13 @@ func TestPayments(t *testing.T) {
 	member2 := openWallet(phone2, base)
 	mgr.callKey("POST", "/api/wallet/topup", wire.TopUpRequest{TopUpID: "e2e-topup-2", MemberID: member2, Amount: money.New(20000, "CNY")}, nil)
 	phone2.waitJS("phone 2 topped up", fmt.Sprintf(`document.querySelector(%q)?.dataset.minor === "20000"`, tid("wallet-balance")))
+	// This time the counter scanner (through a paired bridge) reads the
+	// code: the open charge screen charges it.
+	scanner := pairScanner(t, base, mgr)
 	_, due3 := ringUp(tablet, base, teaCat, teaName)
-	tablet.do("code again", click(tid("charge-method-code")), chromedp.WaitVisible(chromedp.CSS(tid("charge-code-input"))))
+	tablet.waitJS("charge screen live", fmt.Sprintf(`!!document.querySelector(%q)`, tid("live-status", "data-live=on")))
 	code2 := phone2.text("code digits", tid("wallet-code-digits"))
-	tablet.do("type code 2", chromedp.SendKeys(chromedp.CSS(tid("charge-code-input")), code2), click(tid("charge-code-submit")))
+	scanner.scan(strings.ReplaceAll(code2, " ", ""))
 	tablet.do("waiting for the payer", chromedp.WaitVisible(chromedp.CSS(tid("charge-pending"))))
 	tablet.screens("charge-pending")
 	phone2.do("phone asks", chromedp.WaitVisible(chromedp.CSS(tid("wallet-pending"))))

@@ -442,7 +442,10 @@ func (p *ChargePage) Render() app.UI {
 	return p.shell("charge", "board",
 		app.Div().Class("charge").Body(
 			app.Section().Class("panel").Aria("label", "Order").Body(
-				app.H1().DataSet("testid", "charge-title").Text("Charge · "+orderTitle(o)+" · #"+strconv.Itoa(o.Number)),
+				app.Div().Class("section-head").Body(
+					app.H1().DataSet("testid", "charge-title").Text("Charge · "+orderTitle(o)+" · #"+strconv.Itoa(o.Number)),
+					p.live.badge(),
+				),
 				app.Div().Class("due-row").Body(app.Span().Text("Due"), widget.Money("charge-due", due)),
 				app.Div().Class("methods").Attr("role", "group").Aria("label", "Way to pay").Body(
 					method(chargeQR, "QR code", p.pickQR),

@@ -2,10 +2,9 @@ package cashier
 
 import (
 	"strings"
-
-	"qrpos/app/client"
 	"testing"
 
+	"qrpos/app/client"
 	"qrpos/internal/money"
 	"qrpos/internal/wire"
 )
