@@ -29,8 +29,10 @@ type reverseDialog struct {
 	pin     string
 	busy    bool
 	msg     string
-	// refundID names the refund until the server answered.
+	// refundID and key name the request until the server answered, so a
+	// retry after a network failure is the same refund.
 	refundID string
+	key      string
 }
 
 // Refundable is what is left to give back of a payment.
@@ -132,16 +134,19 @@ func (r *reverser) confirm(b *base, done func(ctx app.Context, in wire.Intent)) 
 	if d.kind == reverseRefund && d.refundID == "" {
 		d.refundID = b.api.NewID()
 	}
+	if d.key == "" {
+		d.key = b.api.NewID()
+	}
 	amount, _ := ParseRefund(d.amount, Refundable(d.intent))
 	ctx := b.pg
-	id, kind, refundID := d.intent.ID, d.kind, d.refundID
+	id, kind, refundID, key := d.intent.ID, d.kind, d.refundID, d.key
 	ctx.Async(func() {
 		var in wire.Intent
 		var err error
 		if kind == reverseRefund {
-			in, err = b.api.Refund(ctx, id, wire.RefundRequest{RefundID: refundID, Amount: amount, Reason: reason, Approval: ap})
+			in, err = b.api.Refund(ctx, key, id, wire.RefundRequest{RefundID: refundID, Amount: amount, Reason: reason, Approval: ap})
 		} else {
-			in, err = b.api.VoidPayment(ctx, id, wire.ReverseRequest{Reason: reason, Approval: ap})
+			in, err = b.api.VoidPayment(ctx, key, id, wire.ReverseRequest{Reason: reason, Approval: ap})
 		}
 		ctx.Dispatch(func(ctx app.Context) {
 			if r.dlg != d {
@@ -153,10 +158,15 @@ func (r *reverser) confirm(b *base, done func(ctx app.Context, in wire.Intent)) 
 					b.fail(ctx, err)
 					return
 				}
-				d.msg, d.pin = Message(err), ""
 				if _, ok := client.AsError(err); ok {
-					d.refundID = ""
+					// A definite answer (wrong PIN, too much): the next try
+					// is a new request.
+					d.msg, d.pin, d.refundID, d.key = Message(err), "", "", ""
+					return
 				}
+				// No answer: the outcome is unknown. Trying again sends the
+				// same request, which the server answers once.
+				d.msg = "No answer from the server: the refund may or may not be done. Tap again to make sure (it is not done twice)."
 				return
 			}
 			r.dlg = nil

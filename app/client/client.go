@@ -167,15 +167,26 @@ func (c *Client) direct(ctx context.Context, method, path string, in, out any) e
 // keyed performs a mutation with a fresh idempotency key, retried like
 // mutate, but never written to storage: its body may hold a PIN.
 func (c *Client) keyed(ctx context.Context, method, path string, in, out any) error {
-	b, err := json.Marshal(in)
-	if err != nil {
-		return fmt.Errorf("client: encode %s %s: %w", method, path, err)
-	}
 	key, err := NewUUID(c.rand)
 	if err != nil {
 		return err
 	}
-	return c.deliver(ctx, Pending{Key: key, Method: method, Path: path, Body: string(b), Created: c.now()}, out, c.attempts)
+	return c.keyedWith(ctx, key, method, path, in, out)
+}
+
+// keyedWith is keyed under the caller's idempotency key: the caller keeps
+// the key until an answer arrives, so that trying again after a network
+// failure names the same request.
+func (c *Client) keyedWith(ctx context.Context, key, method, path string, in, out any) error {
+	b, err := json.Marshal(in)
+	if err != nil {
+		return fmt.Errorf("client: encode %s %s: %w", method, path, err)
+	}
+	err = c.deliver(ctx, Pending{Key: key, Method: method, Path: path, Body: string(b), Created: c.now()}, out, c.attempts)
+	if err != nil && !isAPIError(err) && !errors.Is(err, ErrNoBrowser) && errors.Unwrap(err) != nil {
+		return fmt.Errorf("%w: nothing is kept on this device; try again", errors.Unwrap(err))
+	}
+	return err
 }
 
 // walletCall performs a wallet page's request with its device credential.

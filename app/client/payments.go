@@ -53,18 +53,20 @@ func (c *Client) CancelIntent(ctx context.Context, id string, r wire.CancelInten
 }
 
 // Refund gives back part or all of a payment. The request may carry a
-// manager's PIN, so it is keyed but never written to storage.
-func (c *Client) Refund(ctx context.Context, id string, r wire.RefundRequest) (wire.Intent, error) {
+// manager's PIN, so it is never written to storage: the caller generates
+// the idempotency key (NewID) and uses it again to retry after a network
+// failure.
+func (c *Client) Refund(ctx context.Context, key, id string, r wire.RefundRequest) (wire.Intent, error) {
 	var v wire.Intent
-	err := c.keyed(ctx, "POST", "/api/intents/"+url.PathEscape(id)+"/refund", r, &v)
+	err := c.keyedWith(ctx, key, "POST", "/api/intents/"+url.PathEscape(id)+"/refund", r, &v)
 	return v, err
 }
 
 // VoidPayment gives back a whole payment (the order owes it again). Like
-// Refund it is keyed but not stored.
-func (c *Client) VoidPayment(ctx context.Context, id string, r wire.ReverseRequest) (wire.Intent, error) {
+// Refund it is not stored; the caller keeps the key for a retry.
+func (c *Client) VoidPayment(ctx context.Context, key, id string, r wire.ReverseRequest) (wire.Intent, error) {
 	var v wire.Intent
-	err := c.keyed(ctx, "POST", "/api/intents/"+url.PathEscape(id)+"/void", r, &v)
+	err := c.keyedWith(ctx, key, "POST", "/api/intents/"+url.PathEscape(id)+"/void", r, &v)
 	return v, err
 }
 

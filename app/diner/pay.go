@@ -39,6 +39,7 @@ type PayPage struct {
 	dev      wire.WalletDevice
 	hasDev   bool
 	creating bool
+	created  bool // the wallet was opened here just now: it is empty
 
 	busy    bool
 	refusal string
@@ -182,7 +183,7 @@ func (p *PayPage) openWallet(ctx app.Context, e app.Event) {
 			if err := wallet.Save(ctx, d); err != nil {
 				app.Log("save wallet:", err)
 			}
-			p.dev, p.hasDev, p.refusal, p.code = d, true, "", ""
+			p.dev, p.hasDev, p.created, p.refusal, p.code = d, true, true, "", ""
 		})
 	})
 }
@@ -335,6 +336,10 @@ func (p *PayPage) renderWallet(total money.Amount, badTip bool) app.UI {
 			return app.Div().Class("member").Body(
 				app.P().Class("muted").Text("Your member number (the cashier tops up with it):"),
 				app.P().Class("member-number").DataSet("testid", "pay-member").DataSet("member", p.dev.MemberID).Text(widget.GroupDigits(p.dev.MemberID)),
+				app.If(needTopUp || p.created, func() app.UI {
+					return app.P().Class("top-up-ask").DataSet("testid", "pay-ask-topup").
+						Text("Ask the cashier to top up your wallet with this number, then tap Pay.")
+				}),
 			)
 		}),
 		app.P().Class("hint").DataSet("testid", "pay-refusal").DataSet("code", p.code).Attr("role", "alert").Text(p.refusal),
