@@ -122,6 +122,9 @@ func (p *ChargePage) setOrder(ctx app.Context, o wire.Order) {
 		return
 	}
 	p.order = o
+	if orderDone(o) {
+		p.qr = nil // nothing to withdraw: the QR's payment is over
+	}
 	if orderDone(o) && p.paid == nil {
 		// Paid (maybe by another tablet): find the payment for its details.
 		ctx.Async(func() {
