@@ -71,7 +71,7 @@ func TestBridge(t *testing.T) {
 	runBridgeCmd(t, bridgeExe, "pair", code, "-server", base, "-data", bridgeDir, "-name", "Counter PC",
 		"-scanner-port", scanPath, "-printer-port", printPath, "-paper", "80")
 	setBridgeListen(t, bridgeDir, local)
-	startBridge(t, bridgeExe, bridgeDir)
+	stopBridge := startBridge(t, bridgeExe, bridgeDir)
 
 	// The bridge shows up connected, with its scanner and printer.
 	card := tid("bridge-card", "data-connected=true")
@@ -157,6 +157,30 @@ func TestBridge(t *testing.T) {
 	if !bytes.HasPrefix(again, []byte{0x1b, '@'}) || !bytes.Contains(again, total) || !bytes.Contains(again, []byte("Reprint")) {
 		t.Errorf("reprint: got %q, want ESC @ first, the total %s and Reprint", again, total)
 	}
+
+	// A tablet elsewhere prints through the server's relay.
+	tab.do("devices again", click(tid("nav-devices")), chromedp.WaitVisible(chromedp.CSS(tid("bridge-local-off"))))
+	tab.do("not this PC", click(tid("bridge-local-off")), chromedp.WaitVisible(chromedp.CSS(tid("bridge-local-on"))))
+	tab.waitJS("badge not local", fmt.Sprintf(`!!document.querySelector(%q)`, tid("bridge-badge", "data-local=false", "data-state=ok")))
+	tab.do("relayed test print", click(tid("bridge-test-print")))
+	tab.waitJS("relayed test print sent", fmt.Sprintf(`["queued","printed"].includes(document.querySelector(%q)?.dataset.state)`, tid("bridge-print-result")))
+	if job := printer.next(t); !bytes.HasPrefix(job, []byte{0x1b, '@'}) {
+		t.Errorf("relayed test page starts % x, want ESC @", job[:min(len(job), 4)])
+	}
+
+	// The bridge stops: the badge says so, and a print says why it failed.
+	stopBridge()
+	tab.waitJS("badge offline", fmt.Sprintf(`!!document.querySelector(%q)`, tid("bridge-badge", "data-state=offline")))
+	tab.do("bridge offline", chromedp.WaitVisible(chromedp.CSS(tid("bridge-card", "data-connected=false"))))
+	tab.do("test print offline", click(tid("bridge-test-print")))
+	tab.waitJS("offline shown", fmt.Sprintf(`document.querySelector(%q)?.dataset.state === "error"`, tid("bridge-print-result")))
+	if got := tab.text("offline message", tid("bridge-print-result")); !strings.Contains(got, "offline") {
+		t.Errorf("got %q after printing to a stopped bridge, want it to say the bridge is offline", got)
+	}
+	if got := tab.text("retry label", tid("bridge-test-print")); got != "Retry test print" {
+		t.Errorf("got button %q after a failed print, want Retry test print", got)
+	}
+	tab.screens("devices-offline")
 }
 
 // buildBridge compiles the bridge command into a temporary directory.
@@ -285,9 +309,9 @@ func (w *cspWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 
 func (w *cspWriter) Flush() { http.NewResponseController(w.ResponseWriter).Flush() }
 
-// startBridge runs `bridge run` until the test ends; its log goes to the
-// test's log when the test fails.
-func startBridge(tb testing.TB, exe, dir string) {
+// startBridge runs `bridge run` until stop is called or the test ends;
+// its log goes to the test's log when the test fails.
+func startBridge(tb testing.TB, exe, dir string) (stop func()) {
 	tb.Helper()
 	var log syncBuffer
 	cmd := exec.Command(exe, "run", "-data", dir, "-log-level", "info")
@@ -297,18 +321,25 @@ func startBridge(tb testing.TB, exe, dir string) {
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cmd.Process.Signal(os.Interrupt)
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				cmd.Process.Kill()
+				<-done
+			}
+		})
+	}
 	tb.Cleanup(func() {
-		cmd.Process.Signal(os.Interrupt)
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			cmd.Process.Kill()
-			<-done
-		}
+		stop()
 		if tb.Failed() {
 			tb.Logf("bridge log:\n%s", log.String())
 		}
 	})
+	return stop
 }
 
 // syncBuffer is a bytes.Buffer for a process's output, read by the test.
