@@ -11,6 +11,7 @@
 //	QRPOS_E2E_LOG=1           show the server's log
 //
 // Run: go test ./e2e/ -run . -v; go test ./e2e/ -run '^$' -bench . -benchtime 3x
+// (BenchmarkConfirmToPaid: -bench ConfirmToPaid -benchtime 20x for p50/p99 over 20 payments)
 package e2e
 
 import (
