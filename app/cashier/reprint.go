@@ -2,6 +2,7 @@ package cashier
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -47,6 +48,14 @@ func (r *Reprint) OnMount(ctx app.Context) {
 	})
 }
 
+// OnUpdate starts afresh when the row now shows another order (go-app
+// reuses the component of a row when the history's rows move).
+func (r *Reprint) OnUpdate(ctx app.Context) {
+	if r.jobID != "" && !strings.HasPrefix(r.jobID, "reprint-"+r.Order.ID+"-") {
+		r.jobID, r.sending, r.failed, r.state, r.message = "", false, false, "", ""
+	}
+}
+
 // OnDismount stops following the job.
 func (r *Reprint) OnDismount() {
 	if r.stop != nil {
@@ -82,6 +91,9 @@ func (r *Reprint) print(ctx app.Context, e app.Event) {
 			}
 		}
 		ctx.Dispatch(func(ctx app.Context) {
+			if r.jobID != id {
+				return // the row shows another order now
+			}
 			r.sending = false
 			switch {
 			case !ok:

@@ -45,6 +45,11 @@ const localPrintWait = 5 * time.Second
 // endpoint (not configured, or not connected).
 var ErrLocalOffline = errors.New("client: the counter bridge is not connected on this PC")
 
+// ErrBlockedByPolicy is returned when the page's Content-Security-Policy
+// does not allow a WebSocket to the bridge's local endpoint: the server
+// has to list it in connect-src.
+var ErrBlockedByPolicy = errors.New("client: the page's security policy does not allow this address")
+
 // LocalConfig is this device's local-bridge setting.
 type LocalConfig struct {
 	BridgeID string `json:"bridge_id"`
@@ -358,6 +363,9 @@ func (b *Bridges) connectLocal(ctx context.Context, gen int, cfg LocalConfig) bo
 		if ctx.Err() == nil {
 			b.update(gen, func(s *LocalState) {
 				s.Problem = "The bridge does not answer at " + cfg.Addr + " (is it running on this PC, and is this page's address one it allows?)"
+				if errors.Is(err, ErrBlockedByPolicy) {
+					s.Problem = "The server's security policy does not let this page reach ws://" + cfg.Addr + ": the server must allow it (Content-Security-Policy connect-src)."
+				}
 			})
 		}
 		return false

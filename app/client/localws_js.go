@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -16,6 +17,32 @@ import (
 // endpoint) with the browser's WebSocket. The browser sends the page's
 // Origin, which the bridge checks.
 func dialURL(ctx context.Context, url string) (*duplex, error) {
+	// A Content-Security-Policy that does not allow url fails the
+	// connection like a bridge that is not there; the violation event
+	// tells the two apart.
+	target := url
+	if i := strings.Index(url, "://"); i >= 0 {
+		if j := strings.IndexByte(url[i+3:], '/'); j >= 0 {
+			target = url[:i+3+j]
+		}
+	}
+	blocked := make(chan struct{}, 1)
+	doc := app.Window().Get("document")
+	onViolation := app.FuncOf(func(this app.Value, args []app.Value) any {
+		if len(args) > 0 && strings.HasPrefix(args[0].Get("blockedURI").String(), target) {
+			select {
+			case blocked <- struct{}{}:
+			default:
+			}
+		}
+		return nil
+	})
+	doc.Call("addEventListener", "securitypolicyviolation", onViolation)
+	defer func() {
+		doc.Call("removeEventListener", "securitypolicyviolation", onViolation)
+		onViolation.Release()
+	}()
+
 	var ws app.Value
 	if err := func() (err error) {
 		// The constructor throws on a malformed URL.
@@ -65,6 +92,12 @@ func dialURL(ctx context.Context, url string) (*duplex, error) {
 			ws.Call("close") // fell behind: reconnect rather than miss a message
 		}
 	})
+	on("onerror", func([]app.Value) {
+		select {
+		case opened <- errors.New("websocket error"):
+		default:
+		}
+	})
 	on("onclose", func([]app.Value) {
 		select {
 		case opened <- errors.New("websocket closed"):
@@ -74,7 +107,7 @@ func dialURL(ctx context.Context, url string) (*duplex, error) {
 	})
 
 	closeWS := func() {
-		for _, name := range []string{"onopen", "onmessage", "onclose"} {
+		for _, name := range []string{"onopen", "onmessage", "onerror", "onclose"} {
 			ws.Set(name, nil)
 		}
 		ws.Call("close")
@@ -87,9 +120,17 @@ func dialURL(ctx context.Context, url string) (*duplex, error) {
 	t := time.NewTimer(10 * time.Second)
 	defer t.Stop()
 	select {
+	case <-blocked:
+		closeWS()
+		return nil, ErrBlockedByPolicy
 	case err := <-opened:
 		if err != nil {
 			closeWS()
+			select {
+			case <-blocked:
+				return nil, ErrBlockedByPolicy
+			case <-time.After(100 * time.Millisecond):
+			}
 			return nil, err
 		}
 	case <-t.C:
