@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/base64"
@@ -12,7 +11,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -238,12 +236,9 @@ func setBridgeListen(tb testing.TB, dir, addr string) {
 	}
 }
 
-// startServerConnect is startServer with the bridge's local endpoint added
-// to the pages' Content-Security-Policy connect-src. The server's policy
-// allows only 'self' (server/httpapi.SecurityHeaders is given no extra
-// sources by the daemon), which makes the browser refuse the app's
-// WebSocket to ws://127.0.0.1:9180; this stands in for the server change
-// that allows it.
+// startServerConnect is startServer with the test bridge's local endpoint
+// (on a random port) allowed in the pages' Content-Security-Policy, as
+// the daemon's BridgeLocal setting does for a real counter PC.
 func startServerConnect(tb testing.TB, webDir, connect string) string {
 	tb.Helper()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -251,63 +246,22 @@ func startServerConnect(tb testing.TB, webDir, connect string) string {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
 	d, err := daemon.New(context.Background(), daemon.Config{
-		DataDir:  tb.TempDir(),
-		WebDir:   webDir,
-		DemoPINs: map[string]string{"manager": managerPIN, "cashier": cashierPIN},
-		Logger:   logger,
+		DataDir:     tb.TempDir(),
+		WebDir:      webDir,
+		DemoPINs:    map[string]string{"manager": managerPIN, "cashier": cashierPIN},
+		BridgeLocal: strings.Fields(connect),
+		Logger:      logger,
 	})
 	if err != nil {
 		tb.Fatalf("daemon.New: %v", err)
 	}
-	h := d.Handler()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.ServeHTTP(&cspWriter{ResponseWriter: w, connect: connect}, r)
-	}))
+	srv := httptest.NewServer(d.Handler())
 	tb.Cleanup(func() {
 		srv.Close()
 		d.Close()
 	})
 	return srv.URL
 }
-
-// cspWriter adds a source to connect-src of the policy the handler set,
-// just before the answer's header goes out.
-type cspWriter struct {
-	http.ResponseWriter
-	connect string
-	done    bool
-}
-
-func (w *cspWriter) fix() {
-	if w.done {
-		return
-	}
-	w.done = true
-	h := w.ResponseWriter.Header()
-	if csp := h.Get("Content-Security-Policy"); csp != "" {
-		h.Set("Content-Security-Policy", strings.Replace(csp, "connect-src 'self'", "connect-src 'self' "+w.connect, 1))
-	}
-}
-
-func (w *cspWriter) WriteHeader(code int) {
-	w.fix()
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *cspWriter) Write(b []byte) (int, error) {
-	w.fix()
-	return w.ResponseWriter.Write(b)
-}
-
-// Unwrap lets http.ResponseController reach the connection (Hijack for
-// WebSocket upgrades, Flush).
-func (w *cspWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-func (w *cspWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	return http.NewResponseController(w.ResponseWriter).Hijack()
-}
-
-func (w *cspWriter) Flush() { http.NewResponseController(w.ResponseWriter).Flush() }
 
 // startBridge runs `bridge run` until stop is called or the test ends;
 // its log goes to the test's log when the test fails.

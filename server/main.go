@@ -52,7 +52,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	publicURL := fs.String("public-url", env("QRPOS_PUBLIC_URL", ""), "base URL phones open payment links at, e.g. https://pos.example.com (default: the address the tablet used) (env QRPOS_PUBLIC_URL)")
 	secure := fs.Bool("secure-cookies", getenv("QRPOS_SECURE_COOKIES") == "1", "mark cookies Secure (behind a TLS proxy) (env QRPOS_SECURE_COOKIES=1)")
 	demoBridge := fs.Bool("demo-bridge", getenv("QRPOS_DEMO_BRIDGE") == "1", "write a bridge pairing code to <data>/bridge-pairing-code at start, for a local demo bridge (env QRPOS_DEMO_BRIDGE=1)")
-	var origins listFlag
+	var origins, bridgeLocal listFlag
+	fs.Var(&bridgeLocal, "bridge-local", "WebSocket origin of a counter-PC bridge the app may reach directly (repeatable; default ws://127.0.0.1:9180)")
 	fs.Var(&origins, "allow-origin", "extra origin host pattern allowed for the API and /ws (repeatable)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -64,7 +65,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
 	d, err := daemon.New(ctx, daemon.Config{DataDir: *dataDir, DSN: *dsn, WebDir: *webDir, OriginPatterns: origins,
-		SecureCookies: *secure || *tlsCert != "", PublicURL: *publicURL, DemoBridge: *demoBridge, Logger: log})
+		SecureCookies: *secure || *tlsCert != "", PublicURL: *publicURL, DemoBridge: *demoBridge, BridgeLocal: bridgeLocal, Logger: log})
 	if err != nil {
 		return err
 	}

@@ -48,6 +48,10 @@ type Config struct {
 	// Rails are the external payment networks accepted (none by default:
 	// the built-in wallet and cash need no outside connection).
 	Rails map[string]pos.Rail
+	// BridgeLocal are the WebSocket origins of counter-PC bridges that the
+	// app may connect to directly (its Content-Security-Policy allows
+	// them). Nil means the bridge's default, ws://127.0.0.1:9180.
+	BridgeLocal []string
 	// SweepEvery is how often pending payments are queried, reversed or
 	// expired. Zero means every 2 seconds.
 	SweepEvery time.Duration
@@ -189,7 +193,7 @@ func New(ctx context.Context, cfg Config) (*Daemon, error) {
 	mux := http.NewServeMux()
 	api.Register(mux)
 	mux.Handle("/", httpapi.Web(pages, wasm, assets.FS))
-	d.handler = httpapi.SecurityHeaders(mux, nil)
+	d.handler = httpapi.SecurityHeaders(mux, bridgeSources(cfg.BridgeLocal))
 	return d, nil
 }
 
@@ -282,4 +286,14 @@ func (d *Daemon) Close() error {
 	d.cancel()
 	<-d.sweeper
 	return d.db.Close()
+}
+
+// bridgeSources are the connect-src entries for the bridges' local
+// endpoints: the configured ones, or the bridge's default address under
+// both loopback names.
+func bridgeSources(configured []string) []string {
+	if configured != nil {
+		return configured
+	}
+	return []string{"ws://127.0.0.1:9180", "ws://localhost:9180"}
 }
