@@ -61,7 +61,8 @@ func TestPairing(t *testing.T) {
 	}
 	ev := cashier.events()
 	r := b.start(t)
-	ev.next(connected(b.id))
+	// The bridge connects, then reports its devices: wait for the status.
+	ev.next(func(e wire.Event) bool { return connected(b.id)(e) && e.Bridge.Status != nil })
 	var list wire.BridgeList
 	cashier.must(http.StatusOK, http.MethodGet, "/api/bridges", nil, &list)
 	if len(list.Bridges) != 1 || !list.Bridges[0].Connected || list.Bridges[0].Status == nil {

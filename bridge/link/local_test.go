@@ -3,8 +3,6 @@ package link
 import (
 	"bytes"
 	"crypto/ed25519"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"net"
@@ -17,6 +15,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"qrpos/internal/bridgetoken"
 	"qrpos/internal/wire"
 )
 
@@ -64,12 +63,13 @@ func (b *logBuffer) String() string {
 
 var testNow = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 
-// sign makes a token as the server does (server/token/bridge.go).
+// sign makes a token as the server does.
 func sign(key ed25519.PrivateKey, store, bridge string, iat, exp time.Time) string {
-	payload, _ := json.Marshal(map[string]any{"s": store, "b": bridge, "iat": iat.Unix(), "exp": exp.Unix()})
-	sig := ed25519.Sign(key, append([]byte(tokenCtx), payload...))
-	enc := base64.RawURLEncoding
-	return tokenPrefix + enc.EncodeToString(payload) + "." + enc.EncodeToString(sig)
+	tok, err := bridgetoken.Sign(key, bridgetoken.Claims{StoreID: store, BridgeID: bridge, IssuedAt: iat, ExpiresAt: exp})
+	if err != nil {
+		panic(err)
+	}
+	return tok
 }
 
 type localEnv struct {
