@@ -863,41 +863,23 @@ func (s *Service) Refund(ctx context.Context, a Actor, key, intentID, refundID s
 	if err := checkID("refund_id", refundID); err != nil {
 		return Intent{}, false, err
 	}
-	reason = strings.TrimSpace(reason)
-	if reason == "" || checkNote(reason) != nil {
-		return Intent{}, false, invalid("reason", "say why the money is given back (at most %d characters)", MaxNoteLen)
-	}
 	if amount <= 0 || amount > MaxAmount {
 		return Intent{}, false, invalid("amount", "enter the amount to refund")
 	}
-	if key == "" {
-		return Intent{}, false, refuse(CodeNeedKey, "this request needs an Idempotency-Key")
-	}
-	approver, err := s.approve(ctx, a, ap, "a refund")
+	reason, approver, err := s.privileged(ctx, a, key, reason, ap, "a refund")
 	if err != nil {
 		return Intent{}, false, err
 	}
 	// External rails are asked first (idempotent by refund id), then the
 	// refund is recorded; the wallet refunds inside the transaction.
-	var pre Intent
-	if err := s.store.Read(ctx, func(tx Tx) error {
-		var err error
-		pre, err = tx.IntentByID(ctx, a.StoreID, intentID)
-		return notFound(err, "payment")
-	}); err != nil {
+	err = s.atRail(ctx, a, intentID, "refund",
+		func(in Intent) bool { return in.Status.Captured() && amount <= in.Amount+in.Tip-in.Refunded },
+		func(ctx context.Context, r Rail, in Intent) error {
+			_, err := r.Refund(ctx, in.ID, refundID, amount)
+			return err
+		})
+	if err != nil {
 		return Intent{}, false, err
-	}
-	if pre.Rail != RailWallet && pre.Status.Captured() && amount <= pre.Amount+pre.Tip-pre.Refunded {
-		r := s.rails[pre.Rail]
-		if r == nil {
-			return Intent{}, false, fmt.Errorf("pos: refund on unknown rail %q", pre.Rail)
-		}
-		rctx, cancel := context.WithTimeout(ctx, railTimeout)
-		_, err := r.Refund(rctx, pre.ID, refundID, amount)
-		cancel()
-		if err != nil {
-			return Intent{}, false, fmt.Errorf("pos: refund at %s: %w", pre.Rail, err)
-		}
 	}
 	req := struct {
 		Intent, Refund, Reason string
@@ -954,36 +936,18 @@ func (s *Service) Refund(ctx context.Context, a Actor, key, intentID, refundID s
 // VoidPayment reverses a whole payment (no refunds made yet), with a manager's
 // approval: the money goes back and the order owes it again.
 func (s *Service) VoidPayment(ctx context.Context, a Actor, key, intentID, reason string, ap *Approval) (Intent, bool, error) {
-	reason = strings.TrimSpace(reason)
-	if reason == "" || checkNote(reason) != nil {
-		return Intent{}, false, invalid("reason", "say why the payment is voided (at most %d characters)", MaxNoteLen)
-	}
-	if key == "" {
-		return Intent{}, false, refuse(CodeNeedKey, "this request needs an Idempotency-Key")
-	}
-	approver, err := s.approve(ctx, a, ap, "a void")
+	reason, approver, err := s.privileged(ctx, a, key, reason, ap, "a void")
 	if err != nil {
 		return Intent{}, false, err
 	}
-	var pre Intent
-	if err := s.store.Read(ctx, func(tx Tx) error {
-		var err error
-		pre, err = tx.IntentByID(ctx, a.StoreID, intentID)
-		return notFound(err, "payment")
-	}); err != nil {
+	err = s.atRail(ctx, a, intentID, "void",
+		func(in Intent) bool { return in.Status == IntentSucceeded },
+		func(ctx context.Context, r Rail, in Intent) error {
+			_, err := r.Reverse(ctx, in.ID)
+			return err
+		})
+	if err != nil {
 		return Intent{}, false, err
-	}
-	if pre.Rail != RailWallet && pre.Status == IntentSucceeded {
-		r := s.rails[pre.Rail]
-		if r == nil {
-			return Intent{}, false, fmt.Errorf("pos: void on unknown rail %q", pre.Rail)
-		}
-		rctx, cancel := context.WithTimeout(ctx, railTimeout)
-		_, err := r.Reverse(rctx, pre.ID)
-		cancel()
-		if err != nil {
-			return Intent{}, false, fmt.Errorf("pos: void at %s: %w", pre.Rail, err)
-		}
 	}
 	var o Order
 	in, replay, err := idempotent(ctx, s, a.StoreID, key, "void_payment", struct{ Intent, Reason string }{intentID, reason}, func(tx Tx) (Intent, error) {
@@ -1050,6 +1014,48 @@ func (s *Service) VoidPayment(ctx context.Context, a Actor, key, intentID, reaso
 		s.onPayment(in)
 	}
 	return in, replay, err
+}
+
+// privileged checks what every refund and void needs: a reason, an
+// idempotency key and a manager's approval. It returns the trimmed reason
+// and who approved.
+func (s *Service) privileged(ctx context.Context, a Actor, key, reason string, ap *Approval, what string) (string, string, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" || checkNote(reason) != nil {
+		return "", "", invalid("reason", "say why (at most %d characters)", MaxNoteLen)
+	}
+	if key == "" {
+		return "", "", refuse(CodeNeedKey, "this request needs an Idempotency-Key")
+	}
+	approver, err := s.approve(ctx, a, ap, what)
+	return reason, approver, err
+}
+
+// atRail asks an external rail to act on a payment before the change is
+// recorded, when applies says the payment's state calls for it. The
+// wallet settles inside the database and is never asked.
+func (s *Service) atRail(ctx context.Context, a Actor, intentID, what string, applies func(Intent) bool, call func(context.Context, Rail, Intent) error) error {
+	var in Intent
+	if err := s.store.Read(ctx, func(tx Tx) error {
+		var err error
+		in, err = tx.IntentByID(ctx, a.StoreID, intentID)
+		return notFound(err, "payment")
+	}); err != nil {
+		return err
+	}
+	if in.Rail == RailWallet || !applies(in) {
+		return nil
+	}
+	r := s.rails[in.Rail]
+	if r == nil {
+		return fmt.Errorf("pos: %s on unknown rail %q", what, in.Rail)
+	}
+	rctx, cancel := context.WithTimeout(ctx, railTimeout)
+	defer cancel()
+	if err := call(rctx, r, in); err != nil {
+		return fmt.Errorf("pos: %s at %s: %w", what, in.Rail, err)
+	}
+	return nil
 }
 
 func (s *Service) creditMember(ctx context.Context, tx Tx, memberID string, amount int64) error {

@@ -32,6 +32,7 @@ type testRail struct {
 	unreachable bool           // every call fails
 	tx          map[string]*railTx
 	charges     int
+	refunds     map[string]int64 // by refund id
 }
 
 type railTx struct {
@@ -106,6 +107,15 @@ func (r *testRail) Reverse(ctx context.Context, id string) (pos.RailResult, erro
 }
 
 func (r *testRail) Refund(ctx context.Context, id, refundID string, amount int64) (pos.RailResult, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.unreachable {
+		return pos.RailResult{}, errors.New("rail: connection refused")
+	}
+	if r.refunds == nil {
+		r.refunds = map[string]int64{}
+	}
+	r.refunds[refundID] = amount // idempotent by refund id
 	return pos.RailResult{Status: pos.RailRefunded}, nil
 }
 
@@ -698,5 +708,37 @@ func TestLedgerCheckFindsTampering(t *testing.T) {
 	})
 	if _, err := f.svc.CheckLedger(ctx, f.cashier); pos.ErrorCode(err) != pos.CodeForbidden {
 		t.Errorf("cashier ledger check: %v, want forbidden", err)
+	}
+}
+
+// Refunds and voids of an external payment go to the rail first; a rail
+// that cannot be reached leaves nothing recorded.
+func TestExternalRefundAndVoid(t *testing.T) {
+	const wechat = "134570030591530831"
+	f := newPayFixture(t)
+	ctx := t.Context()
+	f.ticket(t, "o1")
+	if in, _, err := f.svc.ChargeCode(ctx, f.cashier, "k1", "o1", "i1", wechat, "counter"); err != nil || in.Status != pos.IntentSucceeded {
+		t.Fatal(in, err)
+	}
+	f.rail.unreachable = true
+	_, _, err := f.svc.Refund(ctx, f.manager, "r1", "i1", "rf1", 1000, "cold", nil)
+	if err == nil {
+		t.Fatal("refund with the rail down: got nil error")
+	}
+	if in, _ := f.svc.Intent(ctx, f.cashier, "i1"); in.Refunded != 0 {
+		t.Fatalf("refund recorded although the rail was down: %+v", in)
+	}
+	f.rail.unreachable = false
+	in, _, err := f.svc.Refund(ctx, f.manager, "r2", "i1", "rf1", 1000, "cold", nil)
+	if err != nil || in.Status != pos.IntentPartiallyRefunded || f.rail.refunds["rf1"] != 1000 {
+		t.Fatalf("refund: %+v, %v, rail refunds %v", in, err, f.rail.refunds)
+	}
+
+	f.ticket(t, "o2")
+	f.svc.ChargeCode(ctx, f.cashier, "k2", "o2", "i2", wechat, "counter")
+	in, _, err = f.svc.VoidPayment(ctx, f.manager, "v1", "i2", "wrong table", nil)
+	if err != nil || in.Status != pos.IntentReversed || f.rail.taken("i2") {
+		t.Fatalf("void: %+v, %v, money still at the rail: %v", in, err, f.rail.taken("i2"))
 	}
 }
