@@ -8,10 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"net"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,7 +24,6 @@ import (
 	"qrpos/internal/money"
 	"qrpos/internal/paycode"
 	"qrpos/internal/wire"
-	"qrpos/server/daemon"
 )
 
 // TestBridge drives the counter: the real bridge binary, paired from the
@@ -241,26 +237,7 @@ func setBridgeListen(tb testing.TB, dir, addr string) {
 // the daemon's BridgeLocal setting does for a real counter PC.
 func startServerConnect(tb testing.TB, webDir, connect string) string {
 	tb.Helper()
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if os.Getenv("QRPOS_E2E_LOG") != "" {
-		logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
-	}
-	d, err := daemon.New(context.Background(), daemon.Config{
-		DataDir:     tb.TempDir(),
-		WebDir:      webDir,
-		DemoPINs:    map[string]string{"manager": managerPIN, "cashier": cashierPIN},
-		BridgeLocal: strings.Fields(connect),
-		Logger:      logger,
-	})
-	if err != nil {
-		tb.Fatalf("daemon.New: %v", err)
-	}
-	srv := httptest.NewServer(d.Handler())
-	tb.Cleanup(func() {
-		srv.Close()
-		d.Close()
-	})
-	return srv.URL
+	return startServerBridges(tb, webDir, strings.Fields(connect))
 }
 
 // startBridge runs `bridge run` until stop is called or the test ends;

@@ -103,15 +103,23 @@ func buildWasm(tb testing.TB) string {
 // startServer runs a daemon with the demo restaurant over webDir.
 func startServer(tb testing.TB, webDir string) string {
 	tb.Helper()
+	return startServerBridges(tb, webDir, nil)
+}
+
+// startServerBridges is startServer with bridgeLocal as the counter-PC
+// bridge endpoints the pages may connect to (nil: the default).
+func startServerBridges(tb testing.TB, webDir string, bridgeLocal []string) string {
+	tb.Helper()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if os.Getenv("QRPOS_E2E_LOG") != "" {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
 	d, err := daemon.New(context.Background(), daemon.Config{
-		DataDir:  tb.TempDir(),
-		WebDir:   webDir,
-		DemoPINs: map[string]string{"manager": managerPIN, "cashier": cashierPIN},
-		Logger:   logger,
+		DataDir:     tb.TempDir(),
+		WebDir:      webDir,
+		DemoPINs:    map[string]string{"manager": managerPIN, "cashier": cashierPIN},
+		BridgeLocal: bridgeLocal,
+		Logger:      logger,
 	})
 	if err != nil {
 		tb.Fatalf("daemon.New: %v", err)
