@@ -141,15 +141,43 @@ func fetch(ctx context.Context, r Request) (Response, error) {
 // dialWS opens a WebSocket to path on the page's origin (the session cookie
 // goes with it).
 func dialWS(ctx context.Context, path string) (*socket, error) {
-	win := app.Window()
-	loc := win.Get("location")
+	loc := app.Window().Get("location")
 	scheme := "ws:"
 	if loc.Get("protocol").String() == "https:" {
 		scheme = "wss:"
 	}
-	ws := win.Get("WebSocket").New(scheme + "//" + loc.Get("host").String() + path)
+	_, msgs, closeWS, err := openWS(ctx, scheme+"//"+loc.Get("host").String()+path, 256, nil)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("%w (%v)", ErrNetwork, err)
+	}
+	return &socket{msgs: msgs, close: closeWS}, nil
+}
 
-	msgs := make(chan string, 256)
+// openWS opens a browser WebSocket at url and waits (10 s at most) until
+// it is open. Text messages arrive on msgs, which is closed when the
+// socket closes; a reader that falls behind by buffer messages, or a
+// binary message, closes the socket, so that the next connection starts
+// from a full refresh instead of missing something. If blocked fires
+// (the page's Content-Security-Policy refused url), it answers
+// ErrBlockedByPolicy. closeWS is safe to call more than once.
+func openWS(ctx context.Context, url string, buffer int, blocked <-chan struct{}) (ws app.Value, msgs chan string, closeWS func(), err error) {
+	if err := func() (err error) {
+		// The constructor throws on a malformed URL.
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("websocket: %v", r)
+			}
+		}()
+		ws = app.Window().Get("WebSocket").New(url)
+		return nil
+	}(); err != nil {
+		return nil, nil, nil, err
+	}
+
+	msgs = make(chan string, buffer)
 	opened := make(chan error, 1)
 	var once sync.Once
 	end := func() { once.Do(func() { close(msgs) }) }
@@ -163,62 +191,73 @@ func dialWS(ctx context.Context, path string) (*socket, error) {
 		funcs = append(funcs, fn)
 		ws.Set(event, fn)
 	}
-	on("onopen", func([]app.Value) {
+	report := func(err error) {
 		select {
-		case opened <- nil:
+		case opened <- err:
 		default:
 		}
-	})
+	}
+	on("onopen", func([]app.Value) { report(nil) })
 	on("onmessage", func(args []app.Value) {
 		if len(args) == 0 {
 			return
 		}
 		data := args[0].Get("data")
 		if data.Type() != app.TypeString {
+			ws.Call("close")
 			return
 		}
 		select {
 		case msgs <- data.String():
 		default:
-			// The reader fell behind: drop the connection so the next one
-			// starts from a full refresh instead of missing an event.
 			ws.Call("close")
 		}
 	})
+	on("onerror", func([]app.Value) { report(errors.New("websocket error")) })
 	on("onclose", func([]app.Value) {
-		select {
-		case opened <- errors.New("websocket closed"):
-		default:
-		}
+		report(errors.New("websocket closed"))
 		end()
 	})
 
-	closeWS := func() {
-		for _, name := range []string{"onopen", "onmessage", "onclose"} {
-			ws.Set(name, nil)
-		}
-		ws.Call("close")
-		end()
-		for _, fn := range funcs {
-			fn.Release()
-		}
+	var closeOnce sync.Once
+	closeWS = func() {
+		closeOnce.Do(func() {
+			for _, name := range []string{"onopen", "onmessage", "onerror", "onclose"} {
+				ws.Set(name, nil)
+			}
+			ws.Call("close")
+			end()
+			for _, fn := range funcs {
+				fn.Release()
+			}
+		})
 	}
 
 	t := time.NewTimer(10 * time.Second)
 	defer t.Stop()
 	select {
+	case <-blocked:
+		closeWS()
+		return nil, nil, nil, ErrBlockedByPolicy
 	case err := <-opened:
 		if err != nil {
 			closeWS()
-			return nil, fmt.Errorf("%w (websocket: %v)", ErrNetwork, err)
+			if blocked != nil {
+				// The violation event may come just after the failure.
+				select {
+				case <-blocked:
+					return nil, nil, nil, ErrBlockedByPolicy
+				case <-time.After(100 * time.Millisecond):
+				}
+			}
+			return nil, nil, nil, err
 		}
 	case <-t.C:
 		closeWS()
-		return nil, fmt.Errorf("%w (websocket: no answer)", ErrNetwork)
+		return nil, nil, nil, errors.New("websocket: no answer")
 	case <-ctx.Done():
 		closeWS()
-		return nil, ctx.Err()
+		return nil, nil, nil, ctx.Err()
 	}
-	var closeOnce sync.Once
-	return &socket{msgs: msgs, close: func() { closeOnce.Do(closeWS) }}, nil
+	return ws, msgs, closeWS, nil
 }
