@@ -23,9 +23,6 @@ import (
 // Path of the wallet page.
 const Path = "/wallet"
 
-// refreshEvery is how often the page asks for the balance while open.
-const refreshEvery = 5 * time.Second
-
 // Page is the wallet page.
 type Page struct {
 	app.Compo
@@ -47,7 +44,6 @@ type Page struct {
 	now      time.Time
 	code     string
 	codeErr  string
-	loadedAt time.Time
 	loading  bool
 	// answering holds the ids of charges being approved or declined.
 	answering map[string]bool
@@ -69,11 +65,6 @@ func (p *Page) OnNav(ctx app.Context) {
 	p.tick.Start(ctx, time.Second, func(ctx app.Context, now time.Time) {
 		p.now = now
 		p.refreshCode()
-		// Top-ups at the counter send no event to the phone: look again
-		// now and then.
-		if p.hasDev && !p.loading && now.Sub(p.loadedAt) >= refreshEvery {
-			p.load(ctx)
-		}
 	})
 	if p.hasDev {
 		p.follow(ctx)
@@ -123,7 +114,8 @@ func (p *Page) follow(ctx app.Context) {
 		p.api.LiveAt(lctx, "/ws/wallet", func(ev wire.Event) {
 			ctx.Dispatch(func(ctx app.Context) {
 				switch ev.Type {
-				case wire.EventHello, wire.EventPaymentPending, wire.EventPaymentSucceeded, wire.EventPaymentFailed, wire.EventPaymentRefunded:
+				case wire.EventHello, wire.EventPaymentPending, wire.EventPaymentSucceeded, wire.EventPaymentFailed, wire.EventPaymentRefunded,
+					wire.EventWalletUpdated:
 					p.load(ctx)
 				}
 			})
@@ -138,7 +130,7 @@ func (p *Page) load(ctx app.Context) {
 	ctx.Async(func() {
 		w, err := p.api.Wallet(ctx, cred)
 		ctx.Dispatch(func(ctx app.Context) {
-			p.loading, p.loadedAt = false, time.Now()
+			p.loading = false
 			if err != nil {
 				if client.IsUnauthorized(err) {
 					p.msg = "The server does not know this wallet any more. Open a new one."

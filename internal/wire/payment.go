@@ -218,6 +218,9 @@ const (
 	EventPaymentSucceeded = "payment.succeeded"
 	EventPaymentFailed    = "payment.failed"
 	EventPaymentRefunded  = "payment.refunded"
+	// EventWalletUpdated tells a wallet page its balance changed for a
+	// reason of its own (a top-up at the counter): it loads the wallet.
+	EventWalletUpdated = "wallet.updated"
 )
 
 // PaymentEvent is the payload of payment events: Event.Intent.

@@ -174,7 +174,8 @@ func New(ctx context.Context, cfg Config) (*Daemon, error) {
 	var api *httpapi.Server
 	d.svc = pos.NewService(db, pcfg, pos.Deps{Now: cfg.Now, Log: cfg.Logger, Signer: signer, Rails: cfg.Rails,
 		OnOrder:   func(o pos.Order) { api.OrderEvent(o); api.BridgeOrder(o) },
-		OnPayment: func(in pos.Intent) { api.PaymentEvent(in); api.BridgePayment(in) }})
+		OnPayment: func(in pos.Intent) { api.PaymentEvent(in); api.BridgePayment(in) },
+		OnWallet:  func(m pos.Member) { api.WalletEvent(m) }})
 	api = httpapi.New(life, d.svc, h, httpapi.Config{OriginPatterns: cfg.OriginPatterns, SecureCookies: cfg.SecureCookies,
 		PublicURL: cfg.PublicURL, Relay: relay.New(), BridgeSigner: bridgeSigner}, cfg.Logger, cfg.Now)
 	if cfg.DemoBridge {

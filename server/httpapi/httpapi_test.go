@@ -51,7 +51,8 @@ func newEnv(t *testing.T) *env {
 	}
 	var api *httpapi.Server
 	svc := pos.NewService(db, cfg, pos.Deps{Now: time.Now, Log: log, Signer: signer,
-		OnOrder: func(o pos.Order) { api.OrderEvent(o) }, OnPayment: func(in pos.Intent) { api.PaymentEvent(in) }})
+		OnOrder: func(o pos.Order) { api.OrderEvent(o) }, OnPayment: func(in pos.Intent) { api.PaymentEvent(in) },
+		OnWallet: func(m pos.Member) { api.WalletEvent(m) }})
 	life, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	api = httpapi.New(life, svc, hub.New(), httpapi.Config{LoginRate: 20, Heartbeat: 50 * time.Millisecond}, log, time.Now)

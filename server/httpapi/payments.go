@@ -73,6 +73,16 @@ func (s *Server) PaymentEvent(in pos.Intent) {
 	}
 }
 
+// WalletEvent tells a member's wallet pages that its balance changed.
+func (s *Server) WalletEvent(m pos.Member) {
+	b, err := json.Marshal(wire.Event{Type: wire.EventWalletUpdated, At: s.now().UTC()})
+	if err != nil {
+		s.log.Error("encode wallet event", "member", m.ID, "err", err)
+		return
+	}
+	s.hub.Publish(memberTopic(m.ID), b)
+}
+
 func intentOut(in pos.Intent, refunds []pos.Refund) wire.Intent {
 	m := func(v int64) money.Amount { return money.New(v, in.Currency) }
 	out := wire.Intent{ID: in.ID, OrderID: in.OrderID, Method: string(in.Method), Rail: in.Rail, Amount: m(in.Amount), Tip: m(in.Tip),

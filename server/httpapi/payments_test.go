@@ -221,3 +221,34 @@ func TestPaymentCodeOverHTTP(t *testing.T) {
 		t.Errorf("order intents: %s", body)
 	}
 }
+
+// A top-up at the counter reaches the wallet pages of that member at once.
+func TestTopUpEventReachesWallet(t *testing.T) {
+	e := newEnv(t)
+	till := e.terminal(t)
+	till.login(demo.CashierID, "1357")
+	ph, dev := e.phoneWallet(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	wsURL := "ws" + strings.TrimPrefix(e.srv.URL, "http") + "/ws/wallet"
+	c, _, err := websocket.Dial(ctx, wsURL, &websocket.DialOptions{HTTPClient: ph.client})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseNow()
+	if _, _, err := websocket.Dial(ctx, wsURL, nil); err == nil {
+		t.Error("/ws/wallet without a wallet credential was accepted")
+	}
+	till.do("POST", "/api/wallet/topup", wire.TopUpRequest{TopUpID: "tu1", MemberID: dev.MemberID, Amount: money.New(5000, "CNY")}, nil)
+	for {
+		_, msg, err := c.Read(ctx)
+		if err != nil {
+			t.Fatalf("waiting for wallet.updated: %v", err)
+		}
+		var ev wire.Event
+		json.Unmarshal(msg, &ev)
+		if ev.Type == wire.EventWalletUpdated {
+			break
+		}
+	}
+}

@@ -1184,7 +1184,7 @@ func (s *Service) TopUp(ctx context.Context, a Actor, key, topupID, memberID str
 		TopUp, Member, Currency string
 		Amount                  int64
 	}{topupID, memberID, currency, amount}
-	return idempotent(ctx, s, a.StoreID, key, "topup", req, func(tx Tx) (Member, error) {
+	m, replay, err := idempotent(ctx, s, a.StoreID, key, "topup", req, func(tx Tx) (Member, error) {
 		m, err := tx.MemberByID(ctx, memberID)
 		if err != nil || m.StoreID != a.StoreID {
 			return Member{}, &Error{Code: CodeNotFound, Field: "member_id", Message: "no wallet has this member number"}
@@ -1207,6 +1207,10 @@ func (s *Service) TopUp(ctx context.Context, a Actor, key, topupID, memberID str
 		s.log.Info("wallet top-up", "store", a.StoreID, "member", m.ID, "amount", amount, "by", a.StaffID)
 		return m, tx.UpdateMember(ctx, m)
 	})
+	if err == nil && !replay {
+		s.onWallet(m)
+	}
+	return m, replay, err
 }
 
 // ---- ledger ----

@@ -48,6 +48,7 @@ type Service struct {
 	log       *slog.Logger
 	notify    func(Order)
 	onPayment func(Intent)
+	onWallet  func(Member)
 	signer    *token.Signer
 	rails     map[string]Rail
 }
@@ -63,6 +64,9 @@ type Deps struct {
 	// OnPayment, if set, is called after every committed change of a
 	// payment intent, outside any transaction.
 	OnPayment func(Intent)
+	// OnWallet, if set, is called after a wallet's balance changed other
+	// than by a payment (a top-up), outside any transaction.
+	OnWallet func(Member)
 	// Signer issues the one-time payment tokens of merchant QR codes.
 	Signer *token.Signer
 	// Rails are the external payment networks this store accepts, by
@@ -78,10 +82,13 @@ func NewService(store Store, cfg Config, d Deps) *Service {
 	if d.OnPayment == nil {
 		d.OnPayment = func(Intent) {}
 	}
+	if d.OnWallet == nil {
+		d.OnWallet = func(Member) {}
+	}
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: store, cfg: cfg, now: d.Now, log: d.Log, notify: d.OnOrder, onPayment: d.OnPayment,
+	return &Service{store: store, cfg: cfg, now: d.Now, log: d.Log, notify: d.OnOrder, onPayment: d.OnPayment, onWallet: d.OnWallet,
 		signer: d.Signer, rails: d.Rails}
 }
 
