@@ -45,6 +45,7 @@ type Page struct {
 	code     string
 	codeErr  string
 	loading  bool
+	loadGen  int // the newest load; older answers are dropped
 	// answering holds the ids of charges being approved or declined.
 	answering map[string]bool
 }
@@ -123,13 +124,21 @@ func (p *Page) follow(ctx app.Context) {
 	})
 }
 
+// load asks for the wallet. Loads may overlap (an event arrives while one
+// is under way) and answer out of order: only the newest answer counts,
+// so an old balance never overwrites a new one.
 func (p *Page) load(ctx app.Context) {
 	ctx = p.pg
 	cred := p.dev.Credential
 	p.loading = true
+	p.loadGen++
+	gen := p.loadGen
 	ctx.Async(func() {
 		w, err := p.api.Wallet(ctx, cred)
 		ctx.Dispatch(func(ctx app.Context) {
+			if gen != p.loadGen {
+				return
+			}
 			p.loading = false
 			if err != nil {
 				if client.IsUnauthorized(err) {
