@@ -243,7 +243,11 @@ func TestServerPrintsOnItsOwn(t *testing.T) {
 	tendered := money.New(o.Totals.Due.Minor+1000, o.Totals.Due.Currency)
 	cashier.must(http.StatusOK, http.MethodPost, "/api/orders/o-auto/cash", wire.CashRequest{TenderID: "t1", Tendered: tendered}, nil)
 	rcpt := p.nextJob(t)
-	for _, want := range [][]byte{[]byte("Lotus Garden"), []byte("/r/o-auto"), {0x1b, 'p'}} {
+	// The receipt's QR holds the order's signed e-receipt link.
+	if o.ReceiptPath == "" {
+		t.Fatal("order has no receipt link")
+	}
+	for _, want := range [][]byte{[]byte("Lotus Garden"), []byte(o.ReceiptPath), {0x1b, 'p'}} {
 		if !bytes.Contains(rcpt, want) {
 			t.Errorf("cash receipt lacks % q", want)
 		}
@@ -333,7 +337,9 @@ func TestWalletPaymentPrintsReceipt(t *testing.T) {
 	paid, _ := ev.next(func(e wire.Event) bool { return e.Type == wire.EventPaymentSucceeded })
 
 	rcpt := p.nextJob(t)
-	for _, want := range []string{"wallet", "/r/o-qr", paid.Intent.PayerRef[len(paid.Intent.PayerRef)-4:]} {
+	var qrOrder wire.Order
+	cashier.must(http.StatusOK, http.MethodGet, "/api/orders/o-qr", nil, &qrOrder)
+	for _, want := range []string{"wallet", qrOrder.ReceiptPath, paid.Intent.PayerRef[len(paid.Intent.PayerRef)-4:]} {
 		if !bytes.Contains(rcpt, []byte(want)) {
 			t.Errorf("wallet receipt lacks %q", want)
 		}

@@ -176,8 +176,8 @@ func receiptFor(o wire.Order, store wire.StoreInfo, staff string, payments []wir
 	if o.ClosedAt != nil {
 		doc.Time = *o.ClosedAt
 	}
-	if origin != "" {
-		doc.ReceiptURL = strings.TrimRight(origin, "/") + "/r/" + o.ID
+	if origin != "" && o.ReceiptPath != "" {
+		doc.ReceiptURL = strings.TrimRight(origin, "/") + o.ReceiptPath
 	}
 	for _, l := range o.Lines {
 		pl := wire.PrintLine{Name: l.Name, Qty: l.Qty, UnitPrice: l.UnitPrice, Note: l.Note, Total: l.Total}

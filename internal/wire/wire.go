@@ -192,6 +192,9 @@ type Order struct {
 	UpdatedAt  time.Time  `json:"updated_at"`
 	ClosedAt   *time.Time `json:"closed_at,omitempty"`
 	VoidReason string     `json:"void_reason,omitempty"`
+	// ReceiptPath is the order's e-receipt page (a signed link that works
+	// without logging in), printed on receipts as a QR code.
+	ReceiptPath string `json:"receipt_path,omitempty"`
 }
 
 // Line is one item on an order, with its chosen modifiers and note.

@@ -177,7 +177,7 @@ func New(ctx context.Context, cfg Config) (*Daemon, error) {
 		OnPayment: func(in pos.Intent) { api.PaymentEvent(in); api.BridgePayment(in) },
 		OnWallet:  func(m pos.Member) { api.WalletEvent(m) }})
 	api = httpapi.New(life, d.svc, h, httpapi.Config{OriginPatterns: cfg.OriginPatterns, SecureCookies: cfg.SecureCookies,
-		PublicURL: cfg.PublicURL, Relay: relay.New(), BridgeSigner: bridgeSigner}, cfg.Logger, cfg.Now)
+		ReceiptKey: key, PublicURL: cfg.PublicURL, Relay: relay.New(), BridgeSigner: bridgeSigner}, cfg.Logger, cfg.Now)
 	if cfg.DemoBridge {
 		if err := d.writeDemoPairingCode(ctx); err != nil {
 			cancel()

@@ -394,7 +394,7 @@ func (s *Server) printReceipt(conns []*relay.Conn, o pos.Order, jobID, rail, pay
 			cashier = st.Name
 		}
 	}
-	wo := orderOut(o, rest.TaxInclusive, names)
+	wo := s.orderOut(o, rest.TaxInclusive, names)
 	doc := &wire.ReceiptDoc{StoreName: rest.Name, StoreAddress: rest.Address, OrderNumber: o.Number,
 		Table: wo.TableName, Cashier: cashier, Time: s.now(), Subtotal: wo.Totals.Subtotal, Tax: wo.Totals.Tax,
 		Total: wo.Totals.Total, Paid: paid, Change: change, Rail: rail, PayerRef: payerRef}
@@ -411,7 +411,9 @@ func (s *Server) printReceipt(conns []*relay.Conn, o pos.Order, jobID, rail, pay
 		if base == "" {
 			base = c.BaseURL
 		}
-		d.ReceiptURL = base + "/r/" + o.ID
+		if wo.ReceiptPath != "" {
+			d.ReceiptURL = base + wo.ReceiptPath
+		}
 		job := wire.PrintJob{ID: jobID, Kind: wire.PrintKindReceipt, Receipt: &d, OpenDrawer: drawer}
 		if err := c.Send(job, nil); err != nil {
 			s.log.Warn("receipt not sent to bridge", "bridge", c.BridgeID, "job", jobID, "err", err)

@@ -6,6 +6,7 @@ import (
 	"qrpos/internal/money"
 	"qrpos/internal/wire"
 	"qrpos/server/pos"
+	"qrpos/server/token"
 )
 
 var pathMatch = path.Match
@@ -35,6 +36,15 @@ func menuOut(m pos.Menu, cur string) wire.Menu {
 		out.ModifierGroups = append(out.ModifierGroups, wg)
 	}
 	return out
+}
+
+// orderOut renders an order with its signed e-receipt link.
+func (s *Server) orderOut(o pos.Order, taxInclusive bool, tableNames map[string]string) wire.Order {
+	wo := orderOut(o, taxInclusive, tableNames)
+	if s.cfg.ReceiptKey != nil {
+		wo.ReceiptPath = "/r/" + token.ReceiptRef(s.cfg.ReceiptKey, o.StoreID, o.ID)
+	}
+	return wo
 }
 
 func orderOut(o pos.Order, taxInclusive bool, tableNames map[string]string) wire.Order {

@@ -38,6 +38,9 @@ type Config struct {
 	// in payment QR codes (e.g. https://pos.example.com). Empty means the
 	// address the tablet used.
 	PublicURL string
+	// ReceiptKey signs the e-receipt links printed on receipts; without it
+	// orders carry no receipt link.
+	ReceiptKey []byte
 	// Relay holds the connected bridges (nil: a new one); BridgeSigner
 	// issues tokens for their local endpoints (nil: none are issued and
 	// bridges cannot pair).
@@ -96,6 +99,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.Handle("POST /api/staff/{id}/unlock", s.auth(s.unlock))
 
 	mux.Handle("GET /ws", s.auth(s.events))
+	mux.HandleFunc("GET /r/{ref}", s.receiptPage)
 	s.registerPayments(mux)
 	s.registerBridges(mux)
 	mux.Handle("/api/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -315,7 +319,7 @@ func (s *Server) listOrders(w http.ResponseWriter, r *http.Request, a pos.Actor)
 	}
 	out := wire.OrderList{Orders: []wire.Order{}}
 	for _, o := range os {
-		out.Orders = append(out.Orders, orderOut(o, rest.TaxInclusive, names))
+		out.Orders = append(out.Orders, s.orderOut(o, rest.TaxInclusive, names))
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
@@ -443,7 +447,7 @@ func (s *Server) writeOrder(w http.ResponseWriter, r *http.Request, a pos.Actor,
 	if replay {
 		w.Header().Set(wire.HeaderReplayed, "true")
 	}
-	writeJSON(w, status, orderOut(o, rest.TaxInclusive, names))
+	writeJSON(w, status, s.orderOut(o, rest.TaxInclusive, names))
 	return nil
 }
 
@@ -473,7 +477,7 @@ func (s *Server) OrderEvent(o pos.Order) {
 		s.log.Error("render order event", "order", o.ID, "err", err)
 		return
 	}
-	wo := orderOut(o, rest.TaxInclusive, names)
+	wo := s.orderOut(o, rest.TaxInclusive, names)
 	b, err := json.Marshal(wire.Event{Type: wire.EventOrderUpdated, At: s.now().UTC(), Order: &wo})
 	if err != nil {
 		s.log.Error("encode order event", "order", o.ID, "err", err)

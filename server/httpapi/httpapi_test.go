@@ -55,7 +55,7 @@ func newEnv(t *testing.T) *env {
 		OnWallet: func(m pos.Member) { api.WalletEvent(m) }})
 	life, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	api = httpapi.New(life, svc, hub.New(), httpapi.Config{LoginRate: 20, Heartbeat: 50 * time.Millisecond}, log, time.Now)
+	api = httpapi.New(life, svc, hub.New(), httpapi.Config{LoginRate: 20, Heartbeat: 50 * time.Millisecond, ReceiptKey: token.GenerateKey()}, log, time.Now)
 	mux := http.NewServeMux()
 	api.Register(mux)
 	srv := httptest.NewServer(httpapi.SecurityHeaders(mux, nil))

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"image/png"
+	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"strings"
@@ -249,6 +250,44 @@ func TestTopUpEventReachesWallet(t *testing.T) {
 		json.Unmarshal(msg, &ev)
 		if ev.Type == wire.EventWalletUpdated {
 			break
+		}
+	}
+}
+
+// The e-receipt link printed on a receipt opens without logging in; an
+// order id alone, or an altered link, opens nothing.
+func TestReceiptPage(t *testing.T) {
+	e := newEnv(t)
+	till := e.terminal(t)
+	till.login(demo.CashierID, "1357")
+	till.do("POST", "/api/orders", wire.CreateOrderRequest{ID: "o1", TableID: "t4"}, nil)
+	till.do("POST", "/api/orders/o1/lines", wire.AddLineRequest{LineID: "l1", ItemID: "mapo-tofu", Qty: 1, ModifierIDs: []string{"spice-hot"}, Note: "少油"}, nil)
+	_, body := till.do("POST", "/api/orders/o1/cash", wire.CashRequest{TenderID: "c1", Tendered: money.New(5000, "CNY")}, nil)
+	var o wire.Order
+	if err := json.Unmarshal(body, &o); err != nil || o.Status != wire.OrderClosed || !strings.HasPrefix(o.ReceiptPath, "/r/") {
+		t.Fatalf("closed order: %s", body)
+	}
+	diner := &http.Client{} // no cookies: anyone holding the printed receipt
+	get := func(path string) (int, string) {
+		t.Helper()
+		resp, err := diner.Get(e.srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	code, page := get(o.ReceiptPath)
+	for _, want := range []string{"Lotus Garden", "Mapo Tofu", "Hot", "少油", "Table 4", "¥32.00", "Cash", `data-minor="3200"`} {
+		if code != 200 || !strings.Contains(page, want) {
+			t.Errorf("receipt page (%d) lacks %q", code, want)
+		}
+	}
+	altered := o.ReceiptPath[:len(o.ReceiptPath)-1] + string("AB"[o.ReceiptPath[len(o.ReceiptPath)-1]%2])
+	for _, path := range []string{"/r/o1", altered, "/r/"} {
+		if code, page := get(path); code != 404 || strings.Contains(page, "Mapo Tofu") {
+			t.Errorf("GET %s: %d, want 404 without the order", path, code)
 		}
 	}
 }
