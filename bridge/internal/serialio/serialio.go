@@ -18,8 +18,6 @@ import (
 	"io"
 	"os"
 	"time"
-
-	"github.com/tarm/serial"
 )
 
 // DefaultReadTimeout is used when Config.ReadTimeout is not positive. The
@@ -43,7 +41,7 @@ type Config struct {
 // goroutines; Close must not be called while a Read is in flight if the
 // caller wants it to return promptly (a Read returns within ReadTimeout).
 type Port struct {
-	p       *serial.Port
+	p       io.ReadWriteCloser
 	name    string
 	info    os.FileInfo // of the device node at open; nil where it cannot be stat'ed (Windows COM names)
 	timeout time.Duration
@@ -63,7 +61,7 @@ func Open(c Config) (*Port, error) {
 		c.ReadTimeout = DefaultReadTimeout
 	}
 	info, _ := os.Stat(c.Name)
-	p, err := serial.OpenPort(&serial.Config{Name: c.Name, Baud: c.Baud, ReadTimeout: c.ReadTimeout})
+	p, err := openPort(c)
 	if err != nil {
 		return nil, fmt.Errorf("serialio: open: %w", err)
 	}
