@@ -46,7 +46,7 @@ func TestBridgeSummary(t *testing.T) {
 func TestReceiptFor(t *testing.T) {
 	cny := func(m int64) money.Amount { return money.New(m, "CNY") }
 	closed := time.Date(2026, 11, 23, 12, 30, 0, 0, time.UTC)
-	o := wire.Order{ID: "o1", Number: 42, TableName: "Table 3", Status: wire.OrderClosed, ClosedAt: &closed,
+	o := wire.Order{ID: "o1", Number: 42, TableName: "Table 3", Status: wire.OrderClosed, ClosedAt: &closed, ReceiptPath: "/r/ZGVtbwBvMQ.sig",
 		Lines: []wire.Line{{Name: "Kung Pao Chicken", Qty: 2, UnitPrice: cny(3800), Total: cny(7600),
 			Modifiers: []wire.LineModifier{{Name: "Hot"}}, Note: "no peanuts"}},
 		Totals: wire.Totals{Subtotal: cny(7600), Tax: cny(430), Total: cny(7600), Paid: cny(7600)}}
@@ -54,7 +54,7 @@ func TestReceiptFor(t *testing.T) {
 	base := wire.ReceiptDoc{Lang: "en", StoreName: "Golden Dragon", StoreAddress: "12 Harbour Road", OrderNumber: 42,
 		Table: "Table 3", Cashier: "Wang Wei", Time: closed,
 		Lines:    []wire.PrintLine{{Name: "Kung Pao Chicken", Qty: 2, UnitPrice: cny(3800), Modifiers: []string{"Hot"}, Note: "no peanuts", Total: cny(7600)}},
-		Subtotal: cny(7600), Tax: cny(430), Total: cny(7600), Footer: "Reprint", ReceiptURL: "https://pos.test/r/o1"}
+		Subtotal: cny(7600), Tax: cny(430), Total: cny(7600), Footer: "Reprint", ReceiptURL: "https://pos.test/r/ZGVtbwBvMQ.sig"}
 
 	tests := []struct {
 		name     string
