@@ -144,14 +144,16 @@ func (p *OrderPage) addLine(ctx app.Context, item wire.Item, mods []string, note
 	p.mutate(ctx, func(c context.Context) (wire.Order, error) { return p.api.AddLine(c, id, req) })
 }
 
-func (p *OrderPage) setQty(l wire.Line, qty int) app.EventHandler {
+// changeQty adds delta to a line's quantity. The server applies the change
+// to the quantity it holds, so taps on two tablets at once both count.
+func (p *OrderPage) changeQty(l wire.Line, delta int) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
-		if qty < 1 || p.busy > 0 {
+		if l.Qty+delta < 1 || p.busy > 0 {
 			return
 		}
 		id := p.id
 		p.mutate(ctx, func(c context.Context) (wire.Order, error) {
-			return p.api.UpdateLine(c, id, l.ID, wire.UpdateLineRequest{Qty: &qty})
+			return p.api.UpdateLine(c, id, l.ID, wire.UpdateLineRequest{QtyDelta: &delta})
 		})
 	}
 }
@@ -387,7 +389,7 @@ func (p *OrderPage) renderLine(l wire.Line, editable bool) app.UI {
 					DataSet("testid", "line-dec").
 					Aria("label", "One less "+l.Name).
 					Disabled(!editable || l.Qty <= 1 || p.busy > 0).
-					OnClick(p.setQty(l, l.Qty-1), app.EventScope(l.ID, l.Qty)).
+					OnClick(p.changeQty(l, -1), app.EventScope(l.ID, l.Qty)).
 					Text("−"),
 				app.Span().Class("n").DataSet("testid", "line-qty").Aria("label", "Quantity").Text(strconv.Itoa(l.Qty)),
 				app.Button().
@@ -396,7 +398,7 @@ func (p *OrderPage) renderLine(l wire.Line, editable bool) app.UI {
 					DataSet("testid", "line-inc").
 					Aria("label", "One more "+l.Name).
 					Disabled(!editable || p.busy > 0).
-					OnClick(p.setQty(l, l.Qty+1), app.EventScope(l.ID, l.Qty)).
+					OnClick(p.changeQty(l, +1), app.EventScope(l.ID, l.Qty)).
 					Text("+"),
 				app.Span().Class("hide-phone").Style("color", "var(--muted)").Text("× "+l.UnitPrice.String()),
 				app.Button().

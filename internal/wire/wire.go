@@ -259,10 +259,13 @@ type AddLineRequest struct {
 }
 
 // UpdateLineRequest is the body of PATCH /api/orders/{id}/lines/{line}.
-// Absent fields are left as they are.
+// Absent fields are left as they are. Qty sets the quantity; QtyDelta adds
+// to it (+1, -1), so that two tablets tapping + at once both count. At
+// most one of the two.
 type UpdateLineRequest struct {
-	Qty  *int    `json:"qty,omitempty"`
-	Note *string `json:"note,omitempty"`
+	Qty      *int    `json:"qty,omitempty"`
+	QtyDelta *int    `json:"qty_delta,omitempty"`
+	Note     *string `json:"note,omitempty"`
 }
 
 // CashRequest is the body of POST /api/orders/{id}/cash.

@@ -364,7 +364,7 @@ func (s *Server) updateLine(w http.ResponseWriter, r *http.Request, a pos.Actor)
 		return err
 	}
 	o, replay, err := s.svc.UpdateLine(r.Context(), a, idemKey(r), r.PathValue("id"), r.PathValue("line"),
-		pos.UpdateLineRequest{Qty: req.Qty, Note: req.Note})
+		pos.UpdateLineRequest{Qty: req.Qty, QtyDelta: req.QtyDelta, Note: req.Note})
 	if err != nil {
 		return err
 	}

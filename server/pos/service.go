@@ -554,21 +554,30 @@ func (s *Service) pickModifiers(ctx context.Context, tx Tx, it Item, ids []strin
 	return out, nil
 }
 
-// UpdateLineRequest changes a line; nil fields stay as they are.
+// UpdateLineRequest changes a line; nil fields stay as they are. Qty sets
+// the quantity, QtyDelta adds to it (applied to the stored quantity inside
+// the transaction, so concurrent taps on two tablets both count).
 type UpdateLineRequest struct {
-	Qty  *int
-	Note *string
+	Qty      *int
+	QtyDelta *int
+	Note     *string
 }
 
 // UpdateLine changes the quantity or note of a line of an active order.
 func (s *Service) UpdateLine(ctx context.Context, a Actor, key, orderID, lineID string, req UpdateLineRequest) (Order, bool, error) {
-	if req.Qty == nil && req.Note == nil {
+	if req.Qty == nil && req.QtyDelta == nil && req.Note == nil {
 		return Order{}, false, invalid("", "nothing to change")
+	}
+	if req.Qty != nil && req.QtyDelta != nil {
+		return Order{}, false, invalid("qty_delta", "send either a quantity or a change of quantity, not both")
 	}
 	if req.Qty != nil {
 		if err := checkQty(*req.Qty); err != nil {
 			return Order{}, false, err
 		}
+	}
+	if d := req.QtyDelta; d != nil && (*d == 0 || *d < -MaxQty || *d > MaxQty) {
+		return Order{}, false, invalid("qty_delta", "the change of quantity must be between -%d and %d, not 0", MaxQty, MaxQty)
 	}
 	if req.Note != nil {
 		if err := checkNote(*req.Note); err != nil {
@@ -586,6 +595,16 @@ func (s *Service) UpdateLine(ctx context.Context, a Actor, key, orderID, lineID 
 		}
 		if req.Qty != nil {
 			o.Lines[i].Qty = *req.Qty
+		}
+		if req.QtyDelta != nil {
+			q := o.Lines[i].Qty + *req.QtyDelta
+			if q < 1 {
+				return invalid("qty_delta", "the quantity cannot go below 1; remove the line instead")
+			}
+			if err := checkQty(q); err != nil {
+				return err
+			}
+			o.Lines[i].Qty = q
 		}
 		if req.Note != nil {
 			o.Lines[i].Note = strings.TrimSpace(*req.Note)

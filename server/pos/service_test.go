@@ -467,3 +467,53 @@ func TestConcurrentOpenOfOneTable(t *testing.T) {
 		}
 	}
 }
+
+// Two terminals tapping + on the same line at once: every tap counts.
+func TestConcurrentQuantityTaps(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	f.order(t, "o1", "t2")
+	f.add(t, "o1", "l1", "jasmine-tea", 1)
+	const taps = 20
+	var wg sync.WaitGroup
+	for term := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range taps {
+				one := 1
+				if _, _, err := f.svc.UpdateLine(ctx, f.cashier, fmt.Sprintf("tap-%d-%d", term, i), "o1", "l1", pos.UpdateLineRequest{QtyDelta: &one}); err != nil {
+					t.Error(err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	o, _ := f.svc.Order(ctx, f.cashier, "o1")
+	if got, want := o.Lines[0].Qty, 1+2*taps; got != want {
+		t.Fatalf("quantity after %d taps from two terminals = %d, want %d", 2*taps, got, want)
+	}
+	// A retried tap (same key) counts once.
+	one := 1
+	f.svc.UpdateLine(ctx, f.cashier, "tap-retry", "o1", "l1", pos.UpdateLineRequest{QtyDelta: &one})
+	f.svc.UpdateLine(ctx, f.cashier, "tap-retry", "o1", "l1", pos.UpdateLineRequest{QtyDelta: &one})
+	if o, _ := f.svc.Order(ctx, f.cashier, "o1"); o.Lines[0].Qty != 2+2*taps {
+		t.Errorf("after a retried tap: %d, want %d", o.Lines[0].Qty, 2+2*taps)
+	}
+	minus, zero, both, big := -(2 + 2*taps), 0, 3, pos.MaxQty
+	tests := []struct {
+		name string
+		req  pos.UpdateLineRequest
+	}{
+		{"below one", pos.UpdateLineRequest{QtyDelta: &minus}},
+		{"zero change", pos.UpdateLineRequest{QtyDelta: &zero}},
+		{"both forms", pos.UpdateLineRequest{Qty: &both, QtyDelta: &one}},
+		{"over the maximum", pos.UpdateLineRequest{QtyDelta: &big}},
+	}
+	for i, tt := range tests {
+		_, _, err := f.svc.UpdateLine(ctx, f.cashier, fmt.Sprint("bad-", i), "o1", "l1", tt.req)
+		if pos.ErrorCode(err) != pos.CodeInvalid {
+			t.Errorf("%s: got %v, want invalid", tt.name, err)
+		}
+	}
+}
