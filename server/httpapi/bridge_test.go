@@ -3,11 +3,8 @@ package httpapi_test
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -17,43 +14,20 @@ import (
 	"qrpos/internal/wire"
 	"qrpos/server/demo"
 	"qrpos/server/httpapi"
-	"qrpos/server/hub"
-	"qrpos/server/pos"
 	"qrpos/server/relay"
-	"qrpos/server/store/sqlite"
 	"qrpos/server/token"
 )
 
 // newBridgeEnv is newEnv with bridges enabled.
 func newBridgeEnv(t *testing.T) *env {
 	t.Helper()
-	ctx := t.Context()
-	db, err := sqlite.Open(ctx, t.TempDir()+"/qrpos.db")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	cheap := pos.PINParams{Time: 1, Memory: 64, Threads: 1}
-	if _, _, err := demo.Seed(ctx, db, time.Now(), cheap, map[string]string{"manager": "2468", "cashier": "1357"}); err != nil {
-		t.Fatal(err)
-	}
-	cfg := pos.DefaultConfig
-	cfg.PIN = cheap
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	signer, err := token.NewBridgeSigner(token.GenerateKey(), time.Now, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := pos.NewService(db, cfg, pos.Deps{Now: time.Now, Log: log})
-	life, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	api := httpapi.New(life, svc, hub.New(), httpapi.Config{LoginRate: 20, Heartbeat: time.Second,
-		Relay: relay.New(), BridgeSigner: signer}, log, time.Now)
-	mux := http.NewServeMux()
-	api.Register(mux)
-	srv := httptest.NewServer(httpapi.SecurityHeaders(mux, nil))
-	t.Cleanup(srv.Close)
-	return &env{srv: srv, svc: svc}
+	return newEnvWith(t, func(c *httpapi.Config) {
+		c.Heartbeat, c.Relay, c.BridgeSigner = time.Second, relay.New(), signer
+	})
 }
 
 // pairOverHTTP pairs a bridge as `bridge pair` does.

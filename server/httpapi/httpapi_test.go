@@ -32,6 +32,12 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvWith(t, func(*httpapi.Config) {})
+}
+
+// newEnvWith is newEnv with the API's configuration adjusted by set.
+func newEnvWith(t *testing.T, set func(*httpapi.Config)) *env {
+	t.Helper()
 	ctx := t.Context()
 	db, err := sqlite.Open(ctx, t.TempDir()+"/qrpos.db")
 	if err != nil {
@@ -55,7 +61,9 @@ func newEnv(t *testing.T) *env {
 		OnWallet: func(m pos.Member) { api.WalletEvent(m) }})
 	life, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	api = httpapi.New(life, svc, hub.New(), httpapi.Config{LoginRate: 20, Heartbeat: 50 * time.Millisecond, ReceiptKey: token.GenerateKey()}, log, time.Now)
+	acfg := httpapi.Config{LoginRate: 20, Heartbeat: 50 * time.Millisecond, ReceiptKey: token.GenerateKey()}
+	set(&acfg)
+	api = httpapi.New(life, svc, hub.New(), acfg, log, time.Now)
 	mux := http.NewServeMux()
 	api.Register(mux)
 	srv := httptest.NewServer(httpapi.SecurityHeaders(mux, nil))
