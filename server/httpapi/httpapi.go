@@ -133,7 +133,7 @@ func (s *Server) auth(h handlerFunc) http.Handler {
 			s.writeError(w, r, &pos.Error{Code: pos.CodeUnauthorized, Message: "please log in"})
 			return
 		}
-		a, _, err := s.svc.Authenticate(r.Context(), c.Value)
+		a, sess, err := s.svc.Authenticate(r.Context(), c.Value)
 		if err != nil {
 			if pos.ErrorCode(err) == pos.CodeSessionExpired {
 				s.clearCookie(w, r)
@@ -141,12 +141,16 @@ func (s *Server) auth(h handlerFunc) http.Handler {
 			s.writeError(w, r, err)
 			return
 		}
+		r = r.WithContext(context.WithValue(r.Context(), sessionKey{}, sess))
 		if err := h(w, r, a); err != nil {
 			logRefusal(s.log, r, err)
 			s.writeError(w, r, err)
 		}
 	})
 }
+
+// sessionKey carries the session auth found to the handler.
+type sessionKey struct{}
 
 // checkCSRF refuses state-changing requests that a cross-site page could
 // have sent: they must carry our custom header (which forces a CORS
@@ -256,11 +260,7 @@ func (s *Server) session(w http.ResponseWriter, r *http.Request, a pos.Actor) er
 	if err != nil {
 		return err
 	}
-	c, _ := r.Cookie(wire.SessionCookie)
-	_, sess, err := s.svc.Authenticate(r.Context(), c.Value)
-	if err != nil {
-		return err
-	}
+	sess, _ := r.Context().Value(sessionKey{}).(pos.Session)
 	st, err := s.svc.StaffMember(r.Context(), a, a.StaffID)
 	if err != nil {
 		return err
