@@ -172,7 +172,7 @@ func New(ctx context.Context, cfg Config) (*Daemon, error) {
 	d.cancel = cancel
 	h := hub.New()
 	var api *httpapi.Server
-	d.svc = pos.NewService(db, pcfg, pos.Deps{Now: cfg.Now, Log: cfg.Logger, Signer: signer, Rails: cfg.Rails,
+	d.svc = pos.NewService(db, pcfg, pos.Deps{Now: cfg.Now, Log: cfg.Logger, Signer: signer, Rails: cfg.Rails, LinkKey: key,
 		OnOrder:   func(o pos.Order) { api.OrderEvent(o); api.BridgeOrder(o) },
 		OnPayment: func(in pos.Intent) { api.PaymentEvent(in); api.BridgePayment(in) },
 		OnWallet:  func(m pos.Member) { api.WalletEvent(m) }})

@@ -33,7 +33,7 @@ func statusOf(c pos.Code) int {
 	case pos.CodeConflict, pos.CodeTableBusy, pos.CodeIdempotency, pos.CodeOrderClosed, pos.CodeUnavailable,
 		pos.CodeCodeUsed, pos.CodeBillChanged, pos.CodePaymentActive, pos.CodeAlreadyPaid, pos.CodeInsufficient:
 		return http.StatusConflict
-	case pos.CodeNotAccepted, pos.CodeNotPaymentCode, pos.CodeCodeInvalid, pos.CodeTokenInvalid, pos.CodeLimit, pos.CodeRefundTooMuch:
+	case pos.CodeNotAccepted, pos.CodeNotPaymentCode, pos.CodeBadTableLink, pos.CodeCodeInvalid, pos.CodeTokenInvalid, pos.CodeLimit, pos.CodeRefundTooMuch:
 		return http.StatusUnprocessableEntity
 	case pos.CodeCodeExpired, pos.CodeTokenExpired:
 		return http.StatusGone

@@ -56,7 +56,8 @@ func newEnvWith(t *testing.T, set func(*httpapi.Config)) *env {
 		t.Fatal(err)
 	}
 	var api *httpapi.Server
-	svc := pos.NewService(db, cfg, pos.Deps{Now: time.Now, Log: log, Signer: signer,
+	linkKey := token.GenerateKey()
+	svc := pos.NewService(db, cfg, pos.Deps{Now: time.Now, Log: log, Signer: signer, LinkKey: linkKey,
 		OnOrder: func(o pos.Order) { api.OrderEvent(o) }, OnPayment: func(in pos.Intent) { api.PaymentEvent(in) },
 		OnWallet: func(m pos.Member) { api.WalletEvent(m) }})
 	life, cancel := context.WithCancel(context.Background())

@@ -145,6 +145,10 @@ type Table struct {
 	Name     string
 	Seats    int
 	Position int
+	// LinkGen is the generation of the table's QR sticker link (from 1).
+	// Only a link of the current generation opens the table; revoking a
+	// sticker bumps it.
+	LinkGen int
 }
 
 // Order is a bill. Lines and Tenders are kept in the order they were added.

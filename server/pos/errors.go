@@ -39,6 +39,10 @@ const (
 	CodePaymentActive  Code = "payment_in_progress"
 	CodeAlreadyPaid    Code = "already_paid"
 	CodeRefundTooMuch  Code = "refund_exceeds_captured"
+
+	// CodeBadTableLink: a table link that is not genuine, was altered, or
+	// was revoked (the sticker was replaced).
+	CodeBadTableLink Code = "bad_table_link"
 )
 
 // Error is a refusal the person at the terminal can act on. Message is

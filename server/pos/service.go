@@ -51,6 +51,7 @@ type Service struct {
 	onWallet  func(Member)
 	signer    *token.Signer
 	rails     map[string]Rail
+	linkKey   []byte
 }
 
 // Deps are a Service's collaborators.
@@ -72,6 +73,8 @@ type Deps struct {
 	// Rails are the external payment networks this store accepts, by
 	// name. The built-in wallet is always accepted.
 	Rails map[string]Rail
+	// LinkKey signs the table links of QR stickers (token.TableLink).
+	LinkKey []byte
 }
 
 // NewService returns a Service over store.
@@ -89,7 +92,7 @@ func NewService(store Store, cfg Config, d Deps) *Service {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
 	return &Service{store: store, cfg: cfg, now: d.Now, log: d.Log, notify: d.OnOrder, onPayment: d.OnPayment, onWallet: d.OnWallet,
-		signer: d.Signer, rails: d.Rails}
+		signer: d.Signer, rails: d.Rails, linkKey: d.LinkKey}
 }
 
 // Actor is the logged-in staff member a request comes from.

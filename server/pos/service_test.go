@@ -14,6 +14,7 @@ import (
 	"qrpos/server/demo"
 	"qrpos/server/pos"
 	"qrpos/server/store/sqlite"
+	"qrpos/server/token"
 )
 
 var cheapPIN = pos.PINParams{Time: 1, Memory: 64, Threads: 1}
@@ -50,7 +51,8 @@ func newFixture(t *testing.T) *fixture {
 	}
 	cfg := pos.DefaultConfig
 	cfg.PIN = cheapPIN
-	f.svc = pos.NewService(db, cfg, pos.Deps{Now: f.clock.Now, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), OnOrder: func(pos.Order) { f.events.Add(1) }})
+	f.svc = pos.NewService(db, cfg, pos.Deps{Now: f.clock.Now, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), OnOrder: func(pos.Order) { f.events.Add(1) },
+		LinkKey: token.GenerateKey()})
 	f.cashier = pos.Actor{StoreID: demo.StoreID, StaffID: demo.CashierID, Name: demo.CashierName, Role: pos.RoleCashier}
 	f.manager = pos.Actor{StoreID: demo.StoreID, StaffID: demo.ManagerID, Name: demo.ManagerName, Role: pos.RoleManager}
 	return f

@@ -55,6 +55,9 @@ type Tx interface {
 	CreateTable(ctx context.Context, t Table) error
 	TableByID(ctx context.Context, storeID, id string) (Table, error)
 	ListTables(ctx context.Context, storeID string) ([]Table, error)
+	// BumpTableLinkGen increments a table's link generation and returns the
+	// new one (revoking the links of older generations).
+	BumpTableLinkGen(ctx context.Context, storeID, id string) (int, error)
 
 	// Orders. CreateOrder fails with ErrConflict for a duplicate id or a
 	// second active (open or sent) order on one table. OrderByID returns

@@ -324,19 +324,20 @@ func (t *tx) DeleteSessionsOf(ctx context.Context, storeID, staffID string) erro
 // Tables.
 
 func (t *tx) CreateTable(ctx context.Context, tb pos.Table) error {
-	_, err := t.tx.ExecContext(ctx, `INSERT INTO tables (id, store_id, name, seats, position)
-		VALUES (?, ?, ?, ?, ?)`, tb.ID, tb.StoreID, tb.Name, tb.Seats, tb.Position)
+	gen := max(tb.LinkGen, 1)
+	_, err := t.tx.ExecContext(ctx, `INSERT INTO tables (id, store_id, name, seats, position, link_gen)
+		VALUES (?, ?, ?, ?, ?, ?)`, tb.ID, tb.StoreID, tb.Name, tb.Seats, tb.Position, gen)
 	if err != nil {
 		return fail("create table "+tb.ID, err)
 	}
 	return nil
 }
 
-const tableCols = `id, store_id, name, seats, position`
+const tableCols = `id, store_id, name, seats, position, link_gen`
 
 func scanTable(s rowScanner) (pos.Table, error) {
 	var tb pos.Table
-	err := s.Scan(&tb.ID, &tb.StoreID, &tb.Name, &tb.Seats, &tb.Position)
+	err := s.Scan(&tb.ID, &tb.StoreID, &tb.Name, &tb.Seats, &tb.Position, &tb.LinkGen)
 	return tb, err
 }
 
@@ -368,6 +369,16 @@ func (t *tx) ListTables(ctx context.Context, storeID string) ([]pos.Table, error
 		return nil, fail("list tables of "+storeID, err)
 	}
 	return ts, nil
+}
+
+func (t *tx) BumpTableLinkGen(ctx context.Context, storeID, id string) (int, error) {
+	var gen int
+	err := t.tx.QueryRowContext(ctx, `UPDATE tables SET link_gen = link_gen + 1
+		WHERE store_id = ? AND id = ? RETURNING link_gen`, storeID, id).Scan(&gen)
+	if err != nil {
+		return 0, fail("revoke link of table "+id, err)
+	}
+	return gen, nil
 }
 
 // Idempotency.

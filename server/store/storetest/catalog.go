@@ -190,8 +190,8 @@ func testItems(t *testing.T, open func(t *testing.T) pos.Store) {
 func testTables(t *testing.T, open func(t *testing.T) pos.Store) {
 	s := openSeeded(t, open)
 	extra := []pos.Table{
-		{ID: "table-b", StoreID: store1, Name: "Bar B", Seats: 1, Position: 0},
-		{ID: "table-a", StoreID: store1, Name: "Bar A", Seats: 1, Position: 0},
+		{ID: "table-b", StoreID: store1, Name: "Bar B", Seats: 1, Position: 0, LinkGen: 1},
+		{ID: "table-a", StoreID: store1, Name: "Bar A", Seats: 1, Position: 0, LinkGen: 1},
 	}
 	write(t, s, func(ctx context.Context, tx pos.Tx) error {
 		for _, tb := range extra {
@@ -223,7 +223,42 @@ func testTables(t *testing.T, open func(t *testing.T) pos.Store) {
 		}
 		return nil
 	})
+	// Revoking a sticker bumps the generation of that table only.
+	write(t, s, func(ctx context.Context, tx pos.Tx) error {
+		for want := 2; want <= 3; want++ {
+			gen, err := tx.BumpTableLinkGen(ctx, store1, "table-a")
+			if err != nil {
+				return err
+			}
+			if gen != want {
+				t.Errorf("BumpTableLinkGen = %d, want %d", gen, want)
+			}
+		}
+		return nil
+	})
+	read(t, s, func(ctx context.Context, tx pos.Tx) error {
+		a, err := tx.TableByID(ctx, store1, "table-a")
+		if err != nil {
+			return err
+		}
+		b, err := tx.TableByID(ctx, store1, "table-b")
+		if err != nil {
+			return err
+		}
+		if a.LinkGen != 3 || b.LinkGen != 1 {
+			t.Errorf("link generations after two revocations of table-a: a=%d b=%d, want 3 and 1", a.LinkGen, b.LinkGen)
+		}
+		return nil
+	})
 	runErrCases(t, s, []errCase{
+		{"revoke missing", func(ctx context.Context, tx pos.Tx) error {
+			_, err := tx.BumpTableLinkGen(ctx, store1, "table-missing")
+			return err
+		}, pos.ErrNotFound},
+		{"revoke other store's", func(ctx context.Context, tx pos.Tx) error {
+			_, err := tx.BumpTableLinkGen(ctx, store2, table1)
+			return err
+		}, pos.ErrNotFound},
 		{"missing", func(ctx context.Context, tx pos.Tx) error {
 			_, err := tx.TableByID(ctx, store1, "table-missing")
 			return err
