@@ -1,0 +1,191 @@
+package sticker_test
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"image"
+	"image/color"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
+
+	"qrpos/server/pdf"
+	"qrpos/server/pdf/pdftest"
+	"qrpos/server/sticker"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+
+func stickers(n int) []sticker.Sticker {
+	var out []sticker.Sticker
+	for i := range n {
+		table := fmt.Sprintf("Table %d", i+1)
+		if i%2 == 1 {
+			table = fmt.Sprintf("%d号桌", i+1)
+		}
+		out = append(out, sticker.Sticker{Restaurant: "川味小馆 Sichuan House", Table: table,
+			URL: fmt.Sprintf("https://pos.example.test/t/c3RvcmUAdCVkADE.tag%04d", i+1)})
+	}
+	return out
+}
+
+func TestGolden(t *testing.T) {
+	got, err := sticker.Sheet("Table stickers", stickers(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join("testdata", "sheet.pdf.golden")
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("sheet bytes differ from %s (run with -update if the change is intended)", path)
+	}
+}
+
+// TestSheet reads the PDF back and checks that every sticker's QR code,
+// re-rendered from the rectangles on its page, is the module matrix of its
+// URL and decodes to it, and that its names are shown in the right fonts.
+func TestSheet(t *testing.T) {
+	ss := stickers(sticker.PerPage + 1)
+	b, err := sticker.Sheet("Table stickers", ss)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := pdftest.Parse(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Pages) != 2 {
+		t.Fatalf("got %d pages for %d stickers, want 2", len(f.Pages), len(ss))
+	}
+	for i, s := range ss {
+		page := f.Pages[i/sticker.PerPage]
+		rects, texts, err := pdftest.Ops(page.Content)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, y, size := sticker.QRBox(i % sticker.PerPage)
+		want, err := sticker.Modules(s.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := matrix(rects, x, pdf.A4Height-y, size, len(want))
+		for r := range want {
+			for c := range want[r] {
+				if got[r][c] != want[r][c] {
+					t.Fatalf("sticker %d: module (%d,%d) is %v in the PDF, want %v", i, r, c, got[r][c], want[r][c])
+				}
+			}
+		}
+		if text := decode(t, rects, x, pdf.A4Height-y, size); text != s.URL {
+			t.Errorf("sticker %d: QR decodes to %q, want %q", i, text, s.URL)
+		}
+
+		cx, cy, cw, ch := sticker.Cell(i % sticker.PerPage)
+		var shown []string
+		for _, tx := range texts {
+			if tx.X >= cx && tx.X <= cx+cw && pdf.A4Height-tx.Y >= cy && pdf.A4Height-tx.Y <= cy+ch {
+				shown = append(shown, tx.Font+tx.Operand)
+			}
+		}
+		all := strings.Join(shown, " ")
+		for _, want := range []string{"F2<5DDD54735C0F9986>", "F1( Sichuan House)", "F1(Scan to order / )", "F2<626B780170B99910>", tableOperand(s.Table)} {
+			if !strings.Contains(all, want) {
+				t.Errorf("sticker %d shows %s; want %s in it", i, all, want)
+			}
+		}
+	}
+}
+
+// tableOperand is how the table name is written: Chinese as UCS-2 codes in
+// the CJK font.
+func tableOperand(name string) string {
+	if d, ok := strings.CutSuffix(name, "号桌"); ok {
+		return "F1(" + d + ") F2<53F7684C>"
+	}
+	return "F1(" + name + ")"
+}
+
+// inside returns the rectangles within the QR box whose top-left corner is
+// (x, top) in PDF coordinates.
+func inside(rects []pdftest.Rect, x, top, size float64) []pdftest.Rect {
+	var out []pdftest.Rect
+	for _, r := range rects {
+		if r.X >= x-0.01 && r.X+r.W <= x+size+0.01 && r.Y >= top-size-0.01 && r.Y+r.H <= top+0.01 {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// matrix samples the centre of each of n x n modules.
+func matrix(rects []pdftest.Rect, x, top, size float64, n int) [][]bool {
+	rs := inside(rects, x, top, size)
+	m := size / float64(n)
+	out := make([][]bool, n)
+	for r := range n {
+		out[r] = make([]bool, n)
+		for c := range n {
+			px, py := x+(float64(c)+0.5)*m, top-(float64(r)+0.5)*m
+			for _, q := range rs {
+				if px >= q.X && px <= q.X+q.W && py >= q.Y && py <= q.Y+q.H {
+					out[r][c] = true
+				}
+			}
+		}
+	}
+	return out
+}
+
+// decode rasterises the rectangles of a QR box at 3 pixels per point and
+// reads the code with a QR decoder.
+func decode(t *testing.T, rects []pdftest.Rect, x, top, size float64) string {
+	t.Helper()
+	const scale = 3
+	n := int(math.Ceil(size * scale))
+	img := image.NewGray(image.Rect(0, 0, n, n))
+	for i := range img.Pix {
+		img.Pix[i] = 0xff
+	}
+	for _, q := range inside(rects, x, top, size) {
+		x0, x1 := int(math.Round((q.X-x)*scale)), int(math.Round((q.X+q.W-x)*scale))
+		y0, y1 := int(math.Round((top-q.Y-q.H)*scale)), int(math.Round((top-q.Y)*scale))
+		for py := y0; py < y1; py++ {
+			for px := x0; px < x1; px++ {
+				img.SetGray(px, py, color.Gray{})
+			}
+		}
+	}
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil {
+		t.Fatalf("decode the QR code drawn in the PDF: %v", err)
+	}
+	return res.GetText()
+}
+
+func TestSheetErrors(t *testing.T) {
+	if _, err := sticker.Sheet("x", nil); err == nil {
+		t.Error("a sheet of no stickers was made")
+	}
+	long := sticker.Sticker{Restaurant: "r", Table: "t", URL: strings.Repeat("x", 5000)}
+	if _, err := sticker.Sheet("x", []sticker.Sticker{long}); err == nil {
+		t.Error("a sticker whose URL does not fit a QR code was made")
+	}
+}
