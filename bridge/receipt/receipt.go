@@ -58,6 +58,11 @@ func Validate(job *wire.PrintJob) error {
 			return invalid("kitchen job %s has no ticket", job.ID)
 		}
 		return validateKitchen(job.Kitchen)
+	case wire.PrintKindSticker:
+		if job.Sticker == nil {
+			return invalid("sticker job %s has no sticker", job.ID)
+		}
+		return validateSticker(job.Sticker)
 	case wire.PrintKindTest:
 		if job.Receipt != nil {
 			return validateReceipt(job.Receipt)
@@ -139,6 +144,8 @@ type Row struct {
 	Bold  bool
 	Big   bool // double width and height
 	Tall  bool // double height, same width
+	// QRSize is a QR row's module size in dots (0 means 6).
+	QRSize int
 }
 
 // Layout is a laid-out document.
@@ -164,6 +171,8 @@ func Lay(job *wire.PrintJob, width int) (*Layout, error) {
 		l.receipt(job.Receipt)
 	case wire.PrintKindKitchen:
 		l.kitchen(job.Kitchen)
+	case wire.PrintKindSticker:
+		l.sticker(job.Sticker)
 	case wire.PrintKindTest:
 		l.test(job.Receipt)
 	}
@@ -403,7 +412,11 @@ func (lay *Layout) Encode(e *escpos.Encoder) ([]byte, error) {
 			align = r.Align
 		}
 		if r.Kind == QRRow {
-			e.QRCode(r.Text, escpos.QR{Model: 2, Size: 6, Level: 'M'}).LF()
+			size := r.QRSize
+			if size == 0 {
+				size = 6
+			}
+			e.QRCode(r.Text, escpos.QR{Model: 2, Size: size, Level: 'M'}).LF()
 			continue
 		}
 		if r.Bold != bold {

@@ -22,6 +22,7 @@ type PrintJob struct {
 	Kind       string      `json:"kind"`
 	Receipt    *ReceiptDoc `json:"receipt,omitempty"`
 	Kitchen    *KitchenDoc `json:"kitchen,omitempty"`
+	Sticker    *StickerDoc `json:"sticker,omitempty"`     // PrintKindSticker
 	OpenDrawer bool        `json:"open_drawer,omitempty"` // kick the cash drawer
 }
 

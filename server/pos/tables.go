@@ -90,3 +90,43 @@ func (s *Service) TableByLink(ctx context.Context, link string) (Restaurant, Tab
 	}
 	return r, t, nil
 }
+
+// TableSticker is a table with the link its current sticker carries.
+type TableSticker struct {
+	Table Table
+	Link  string
+}
+
+// TableStickers returns the restaurant and the current sticker links of
+// its tables in their board order, or of one table when tableID is set.
+func (s *Service) TableStickers(ctx context.Context, a Actor, tableID string) (Restaurant, []TableSticker, error) {
+	if err := require(a, RoleManager, "print table stickers"); err != nil {
+		return Restaurant{}, nil, err
+	}
+	if len(s.linkKey) == 0 {
+		return Restaurant{}, nil, errors.New("pos: no table link key configured")
+	}
+	var r Restaurant
+	var tables []Table
+	err := s.store.Read(ctx, func(tx Tx) error {
+		var err error
+		if r, err = tx.RestaurantByID(ctx, a.StoreID); err != nil {
+			return err
+		}
+		if tableID != "" {
+			t, err := tx.TableByID(ctx, a.StoreID, tableID)
+			tables = []Table{t}
+			return notFound(err, "table")
+		}
+		tables, err = tx.ListTables(ctx, a.StoreID)
+		return err
+	})
+	if err != nil {
+		return Restaurant{}, nil, err
+	}
+	out := make([]TableSticker, len(tables))
+	for i, t := range tables {
+		out[i] = TableSticker{Table: t, Link: token.TableLink(s.linkKey, t.StoreID, t.ID, t.LinkGen)}
+	}
+	return r, out, nil
+}

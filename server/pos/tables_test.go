@@ -58,3 +58,41 @@ func TestTableLinks(t *testing.T) {
 		t.Errorf("another table's link after t5's revocation: %q, %v; want t3", got.ID, err)
 	}
 }
+
+func TestTableStickers(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	r, all, err := f.svc.TableStickers(ctx, f.manager, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables, err := f.svc.Tables(ctx, f.manager)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Name == "" || len(all) != len(tables) || len(all) == 0 {
+		t.Fatalf("TableStickers = %q, %d stickers; want the restaurant and %d tables", r.Name, len(all), len(tables))
+	}
+	for i, s := range all {
+		if s.Table.ID != tables[i].ID {
+			t.Errorf("sticker %d is table %s, want %s (board order)", i, s.Table.ID, tables[i].ID)
+		}
+		if _, got, err := f.svc.TableByLink(ctx, s.Link); err != nil || got.ID != s.Table.ID {
+			t.Errorf("sticker of %s opens %q, %v", s.Table.ID, got.ID, err)
+		}
+	}
+	if _, _, _, err := f.svc.RevokeTableLink(ctx, f.manager, "k-st-1", "t5"); err != nil {
+		t.Fatal(err)
+	}
+	_, one, err := f.svc.TableStickers(ctx, f.manager, "t5")
+	if err != nil || len(one) != 1 || one[0].Table.LinkGen != 2 {
+		t.Fatalf("TableStickers(t5) = %+v, %v; want t5 at generation 2", one, err)
+	}
+	if _, got, err := f.svc.TableByLink(ctx, one[0].Link); err != nil || got.ID != "t5" {
+		t.Errorf("t5's new sticker opens %q, %v", got.ID, err)
+	}
+	_, _, err = f.svc.TableStickers(ctx, f.cashier, "")
+	wantCode(t, err, pos.CodeForbidden)
+	_, _, err = f.svc.TableStickers(ctx, f.manager, "t99")
+	wantCode(t, err, pos.CodeNotFound)
+}
