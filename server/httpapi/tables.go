@@ -11,6 +11,7 @@ import (
 func (s *Server) registerTables(mux *http.ServeMux) {
 	mux.Handle("GET /api/tables/{id}/link", s.auth(s.tableLink))
 	mux.Handle("POST /api/tables/{id}/revoke-link", s.auth(s.revokeTableLink))
+	s.registerStickers(mux)
 }
 
 func (s *Server) tableLink(w http.ResponseWriter, r *http.Request, a pos.Actor) error {

@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
-	"image"
-	"image/color"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -154,22 +151,7 @@ func matrix(rects []pdftest.Rect, x, top, size float64, n int) [][]bool {
 // reads the code with a QR decoder.
 func decode(t *testing.T, rects []pdftest.Rect, x, top, size float64) string {
 	t.Helper()
-	const scale = 3
-	n := int(math.Ceil(size * scale))
-	img := image.NewGray(image.Rect(0, 0, n, n))
-	for i := range img.Pix {
-		img.Pix[i] = 0xff
-	}
-	for _, q := range inside(rects, x, top, size) {
-		x0, x1 := int(math.Round((q.X-x)*scale)), int(math.Round((q.X+q.W-x)*scale))
-		y0, y1 := int(math.Round((top-q.Y-q.H)*scale)), int(math.Round((top-q.Y)*scale))
-		for py := y0; py < y1; py++ {
-			for px := x0; px < x1; px++ {
-				img.SetGray(px, py, color.Gray{})
-			}
-		}
-	}
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	bmp, err := gozxing.NewBinaryBitmapFromImage(pdftest.Render(rects, x, top, size, 3))
 	if err != nil {
 		t.Fatal(err)
 	}

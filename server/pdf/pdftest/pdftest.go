@@ -9,6 +9,9 @@ package pdftest
 import (
 	"bytes"
 	"fmt"
+	"image"
+	"image/color"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -241,4 +244,29 @@ func Ops(content string) (rects []Rect, texts []Text, err error) {
 		}
 	}
 	return rects, texts, nil
+}
+
+// Render rasterises the filled rectangles lying within the square of
+// size points whose top-left corner is (x, top) in PDF coordinates, black
+// on white at scale pixels per point, as a scanner would see them.
+func Render(rects []Rect, x, top, size, scale float64) *image.Gray {
+	n := int(math.Ceil(size * scale))
+	img := image.NewGray(image.Rect(0, 0, n, n))
+	for i := range img.Pix {
+		img.Pix[i] = 0xff
+	}
+	const eps = 0.01
+	for _, q := range rects {
+		if q.X < x-eps || q.X+q.W > x+size+eps || q.Y < top-size-eps || q.Y+q.H > top+eps {
+			continue
+		}
+		x0, x1 := int(math.Round((q.X-x)*scale)), int(math.Round((q.X+q.W-x)*scale))
+		y0, y1 := int(math.Round((top-q.Y-q.H)*scale)), int(math.Round((top-q.Y)*scale))
+		for py := y0; py < y1; py++ {
+			for px := x0; px < x1; px++ {
+				img.SetGray(px, py, color.Gray{})
+			}
+		}
+	}
+	return img
 }
