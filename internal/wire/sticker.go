@@ -26,3 +26,9 @@ type PrintStickerResult struct {
 	BridgeID string      `json:"bridge_id"`
 	Jobs     []JobStatus `json:"jobs"`
 }
+
+// TableLinkList is the current sticker link of every table, in board order.
+type TableLinkList struct {
+	StoreName string      `json:"store_name"`
+	Links     []TableLink `json:"links"`
+}

@@ -17,13 +17,28 @@ import (
 
 // Table stickers, for managers:
 //
+//	GET  /api/tables/links                     every table's current sticker link
 //	GET  /api/tables/stickers.pdf[?table=t5]  the A4 sticker sheet of all tables, or of one
 //	POST /api/tables/{id}/print-sticker        one sticker on a bridge's receipt printer (Idempotency-Key)
 //	POST /api/tables/print-stickers            every table's sticker on it (Idempotency-Key)
 func (s *Server) registerStickers(mux *http.ServeMux) {
+	mux.Handle("GET /api/tables/links", s.auth(s.tableLinks))
 	mux.Handle("GET /api/tables/stickers.pdf", s.auth(s.stickerSheet))
 	mux.Handle("POST /api/tables/{id}/print-sticker", s.auth(s.printStickers))
 	mux.Handle("POST /api/tables/print-stickers", s.auth(s.printStickers))
+}
+
+func (s *Server) tableLinks(w http.ResponseWriter, r *http.Request, a pos.Actor) error {
+	rest, ts, err := s.svc.TableStickers(r.Context(), a, "")
+	if err != nil {
+		return err
+	}
+	out := wire.TableLinkList{StoreName: rest.Name, Links: make([]wire.TableLink, len(ts))}
+	for i, t := range ts {
+		out.Links[i] = s.tableLinkOut(r, t.Table, t.Link)
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
 func (s *Server) stickerSheet(w http.ResponseWriter, r *http.Request, a pos.Actor) error {

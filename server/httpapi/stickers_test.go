@@ -83,6 +83,21 @@ func TestStickerSheetOverHTTP(t *testing.T) {
 		t.Error("sheet does not show 荷花园 as UCS-2 codes")
 	}
 
+	var links wire.TableLinkList
+	_, body = mgr.do("GET", "/api/tables/links", nil, nil)
+	if err := json.Unmarshal(body, &links); err != nil || len(links.Links) != len(tables) || links.StoreName != "Lotus Garden 荷花园" {
+		t.Fatalf("links: %s, want one per table", body)
+	}
+	for i, l := range links.Links {
+		if l != tableLink(t, mgr, tables[i].ID) {
+			t.Errorf("links[%d] = %+v, want the link of %s", i, l, tables[i].ID)
+		}
+	}
+	resp, body = cashier.do("GET", "/api/tables/links", nil, nil)
+	if resp.StatusCode != 403 {
+		t.Errorf("cashier links: %d %s, want 403", resp.StatusCode, body)
+	}
+
 	resp, body = mgr.do("GET", "/api/tables/stickers.pdf?table=t5", nil, nil)
 	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Disposition"), "table-sticker-t5.pdf") {
 		t.Fatalf("t5 sheet: %d %s", resp.StatusCode, resp.Header)
