@@ -46,6 +46,7 @@ func Register() {
 	app.Route(cashier.PathStaff, func() app.Composer { return cashier.NewStaff(api) })
 	app.Route(cashier.PathTopUp, func() app.Composer { return cashier.NewTopUp(api) })
 	app.Route(cashier.PathDevices, func() app.Composer { return cashier.NewDevices(api) })
+	app.Route(cashier.PathTables, func() app.Composer { return cashier.NewTables(api) })
 	app.RouteWithRegexp(cashier.CashPattern, func() app.Composer { return cashier.NewCash(api) })
 	app.RouteWithRegexp(cashier.ChargePattern, func() app.Composer { return cashier.NewCharge(api) })
 	app.RouteWithRegexp(diner.PayPattern, func() app.Composer { return diner.NewPay(api) })
