@@ -134,3 +134,40 @@ func TestNoPages(t *testing.T) {
 		t.Error("a document without pages was written")
 	}
 }
+
+// FuzzText: whatever a restaurant or table is named, the document stays
+// well formed: every string operand is closed where the parser expects it.
+func FuzzText(f *testing.F) {
+	for _, s := range []string{"Table 8", "8号桌", `a(b)c\`, "\x00\n\r\t", "😀 emoji", "\xff\xfe bad utf8", ")Tj ET BT (", "é ü"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d := pdf.New()
+		d.SetTitle(s)
+		p := d.AddPage(200, 200)
+		p.Text(10, 20, 12, s)
+		p.TextCentered(100, 50, 9, pdf.FitText(s, 9, 80))
+		b, err := d.Bytes()
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := pdftest.Parse(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, texts, err := pdftest.Ops(f.Pages[0].Content); err != nil {
+			t.Fatal(err)
+		} else {
+			for _, tx := range texts {
+				op := tx.Operand
+				ok := (strings.HasPrefix(op, "(") && strings.HasSuffix(op, ")")) || (strings.HasPrefix(op, "<") && strings.HasSuffix(op, ">"))
+				if !ok {
+					t.Fatalf("operand %q is not one string", op)
+				}
+			}
+		}
+		if strings.Count(f.Pages[0].Content, "BT\n") != strings.Count(f.Pages[0].Content, "ET\n") {
+			t.Fatal("unbalanced text objects")
+		}
+	})
+}
