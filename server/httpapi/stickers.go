@@ -161,7 +161,7 @@ func (s *Server) stickerPrinter(ctx context.Context, a pos.Actor, bridgeID strin
 	conns := s.cfg.Relay.AutoPrinters(a.StoreID)
 	if len(conns) == 0 {
 		return nil, &apiError{http.StatusServiceUnavailable, wire.ErrorBody{Code: wire.CodeBridgeOffline,
-			Message: "no counter printer is connected; check that the counter PC is on and the bridge is running, or download the A4 stickers"}}
+			Message: "no counter printer is connected; check that the counter PC is on and the bridge is running, or download the A4 stickers instead"}}
 	}
 	return slices.MinFunc(conns, func(x, y *relay.Conn) int { return strings.Compare(x.BridgeID, y.BridgeID) }), nil
 }
