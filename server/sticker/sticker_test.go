@@ -171,3 +171,17 @@ func TestSheetErrors(t *testing.T) {
 		t.Error("a sticker whose URL does not fit a QR code was made")
 	}
 }
+
+// BenchmarkSheet lays out the stickers of a 30-table restaurant (5 pages).
+func BenchmarkSheet(b *testing.B) {
+	ss := stickers(30)
+	var n int
+	for b.Loop() {
+		out, err := sticker.Sheet("Table stickers", ss)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n = len(out)
+	}
+	b.ReportMetric(float64(n), "pdf-bytes")
+}
