@@ -96,3 +96,34 @@ func TestStickerInvalid(t *testing.T) {
 		})
 	}
 }
+
+// FuzzSticker: whatever names and link a sticker job carries, it is
+// refused as invalid or printed within the paper's width, never an error
+// of another kind or a panic.
+func FuzzSticker(f *testing.F) {
+	f.Add("川味小馆", "8号桌", "https://pos.example.test/t/abc.def")
+	f.Add("Golden Dragon Noodle House of the Long Harbour Road", "Terrace 12", "x")
+	f.Add("\x1b@\x1dV", "\n\t", "\x00\x1b")
+	f.Add("😀", "\xff", "")
+	f.Fuzz(func(t *testing.T, store, table, url string) {
+		for _, w := range []int{Columns58, Columns80} {
+			job := stickerJob(store, table)
+			job.Sticker.URL = url
+			lay, err := Lay(job, w)
+			if err != nil {
+				if !errors.Is(err, ErrInvalid) {
+					t.Fatalf("Lay: %v, want nil or ErrInvalid", err)
+				}
+				return
+			}
+			if _, err := lay.Encode(escpos.New()); err != nil {
+				t.Fatalf("Encode: %v", err)
+			}
+			for _, line := range strings.Split(strings.TrimSuffix(lay.Preview(), "\n"), "\n") {
+				if Width(line) > w {
+					t.Fatalf("line %q is %d columns wide, paper has %d", line, Width(line), w)
+				}
+			}
+		}
+	})
+}
