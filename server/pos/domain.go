@@ -196,12 +196,14 @@ const TenderVoid = "void"
 
 // Tender is a payment applied to an order.
 type Tender struct {
-	ID        string
-	OrderID   string
-	Kind      string // "cash", a rail ("wallet", "wechat", ...) or TenderVoid
-	Amount    int64  // applied to the order
-	Tendered  int64  // handed over
-	Change    int64  // given back
+	ID       string
+	OrderID  string
+	Kind     string // "cash", a rail ("wallet", "wechat", ...) or TenderVoid
+	Amount   int64  // applied to the order
+	Tendered int64  // handed over
+	Change   int64  // given back
+	// Tip is paid on top of Amount (to the tips account, not the bill).
+	Tip       int64
 	CreatedBy string
 	CreatedAt time.Time
 }

@@ -49,6 +49,7 @@ type Service struct {
 	notify    func(Order)
 	onPayment func(Intent)
 	onWallet  func(Member)
+	onShares  func(storeID, orderID string)
 	signer    *token.Signer
 	rails     map[string]Rail
 	linkKey   []byte
@@ -68,6 +69,9 @@ type Deps struct {
 	// OnWallet, if set, is called after a wallet's balance changed other
 	// than by a payment (a top-up), outside any transaction.
 	OnWallet func(Member)
+	// OnShares, if set, is called after the shares of a split bill were
+	// made or replaced (their payments report through OnPayment).
+	OnShares func(storeID, orderID string)
 	// Signer issues the one-time payment tokens of merchant QR codes.
 	Signer *token.Signer
 	// Rails are the external payment networks this store accepts, by
@@ -88,11 +92,14 @@ func NewService(store Store, cfg Config, d Deps) *Service {
 	if d.OnWallet == nil {
 		d.OnWallet = func(Member) {}
 	}
+	if d.OnShares == nil {
+		d.OnShares = func(string, string) {}
+	}
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
 	return &Service{store: store, cfg: cfg, now: d.Now, log: d.Log, notify: d.OnOrder, onPayment: d.OnPayment, onWallet: d.OnWallet,
-		signer: d.Signer, rails: d.Rails, linkKey: d.LinkKey}
+		onShares: d.OnShares, signer: d.Signer, rails: d.Rails, linkKey: d.LinkKey}
 }
 
 // Actor is the logged-in staff member a request comes from.

@@ -20,6 +20,7 @@ type Store interface {
 // error that wraps ErrConflict.
 type Tx interface {
 	PaymentTx
+	ShareTx
 	BridgeTx
 	// Restaurants (stores).
 	CreateRestaurant(ctx context.Context, r Restaurant) error

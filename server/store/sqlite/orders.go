@@ -279,7 +279,7 @@ func (t *tx) loadLines(ctx context.Context, list []pos.Order, index map[string]i
 
 func (t *tx) loadTenders(ctx context.Context, list []pos.Order, index map[string]int, idsJSON string) error {
 	rows, err := t.tx.QueryContext(ctx, `SELECT id, order_id, kind, amount_minor, tendered_minor, change_minor,
-		COALESCE(created_by, ''), created_at
+		tip_minor, COALESCE(created_by, ''), created_at
 		FROM tenders WHERE order_id IN (SELECT value FROM json_each(?))
 		ORDER BY order_id, position`, idsJSON)
 	if err != nil {
@@ -290,7 +290,7 @@ func (t *tx) loadTenders(ctx context.Context, list []pos.Order, index map[string
 		var td pos.Tender
 		var created int64
 		if err := rows.Scan(&td.ID, &td.OrderID, &td.Kind, &td.Amount, &td.Tendered, &td.Change,
-			&td.CreatedBy, &created); err != nil {
+			&td.Tip, &td.CreatedBy, &created); err != nil {
 			return err
 		}
 		td.CreatedAt = fromMicros(created)
@@ -310,9 +310,9 @@ func (t *tx) CreateTender(ctx context.Context, td pos.Tender) error {
 
 func (t *tx) insertTender(ctx context.Context, td pos.Tender) error {
 	_, err := t.tx.ExecContext(ctx, `INSERT INTO tenders
-		(id, order_id, position, kind, amount_minor, tendered_minor, change_minor, created_by, created_at)
-		VALUES (?, ?, (SELECT COALESCE(MAX(position), -1) + 1 FROM tenders WHERE order_id = ?), ?, ?, ?, ?, ?, ?)`,
-		td.ID, td.OrderID, td.OrderID, td.Kind, td.Amount, td.Tendered, td.Change,
+		(id, order_id, position, kind, amount_minor, tendered_minor, change_minor, tip_minor, created_by, created_at)
+		VALUES (?, ?, (SELECT COALESCE(MAX(position), -1) + 1 FROM tenders WHERE order_id = ?), ?, ?, ?, ?, ?, ?, ?)`,
+		td.ID, td.OrderID, td.OrderID, td.Kind, td.Amount, td.Tendered, td.Change, td.Tip,
 		nullString(td.CreatedBy), micros(td.CreatedAt))
 	return err
 }
