@@ -321,4 +321,7 @@ type Event struct {
 	Code   string      `json:"code,omitempty"`
 	Bridge *BridgeInfo `json:"bridge,omitempty"`
 	Job    *JobStatus  `json:"job,omitempty"`
+	// Submission and Service carry table-side ordering events (diner.go).
+	Submission *Submission     `json:"submission,omitempty"`
+	Service    *ServiceRequest `json:"service,omitempty"`
 }

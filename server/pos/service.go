@@ -53,6 +53,7 @@ type Service struct {
 	signer    *token.Signer
 	rails     map[string]Rail
 	linkKey   []byte
+	onDiner   func(DinerEvent)
 }
 
 // Deps are a Service's collaborators.
@@ -79,6 +80,9 @@ type Deps struct {
 	Rails map[string]Rail
 	// LinkKey signs the table links of QR stickers (token.TableLink).
 	LinkKey []byte
+	// OnDiner, if set, is called after committed changes of table-side
+	// ordering (submissions, service requests, cleared tables).
+	OnDiner func(DinerEvent)
 }
 
 // NewService returns a Service over store.
@@ -95,11 +99,14 @@ func NewService(store Store, cfg Config, d Deps) *Service {
 	if d.OnShares == nil {
 		d.OnShares = func(string, string) {}
 	}
+	if d.OnDiner == nil {
+		d.OnDiner = func(DinerEvent) {}
+	}
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
 	return &Service{store: store, cfg: cfg, now: d.Now, log: d.Log, notify: d.OnOrder, onPayment: d.OnPayment, onWallet: d.OnWallet,
-		onShares: d.OnShares, signer: d.Signer, rails: d.Rails, linkKey: d.LinkKey}
+		onShares: d.OnShares, signer: d.Signer, rails: d.Rails, linkKey: d.LinkKey, onDiner: d.OnDiner}
 }
 
 // Actor is the logged-in staff member a request comes from.

@@ -1,4 +1,4 @@
--- 0005: split bills. Diners at a table pay a bill in shares: equal parts,
+-- 0006: split bills. Diners at a table pay a bill in shares: equal parts,
 -- the items each one had, or the rest. A share is paid by at most one
 -- live intent at a time, so the unique index that allowed one live intent
 -- per order now allows one per share, and still one per order for the

@@ -1,0 +1,195 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"qrpos/internal/money"
+	"qrpos/internal/wire"
+	"qrpos/server/pos"
+)
+
+// registerDiner adds the routes of table-side ordering: a phone joins a
+// table by its sticker link, then uses the diner endpoints with the
+// qrpos_diner cookie.
+func (s *Server) registerDiner(mux *http.ServeMux) {
+	mux.Handle("POST /api/t/{link}/join", s.public(s.joinTable))
+	mux.Handle("GET /api/diner/table", s.diner(s.dinerTable))
+	mux.Handle("GET /ws/diner", s.diner(s.dinerEvents))
+	mux.Handle("POST /api/tables/{id}/clear", s.auth(s.clearTable))
+}
+
+// dinerCookieAge bounds how long a phone keeps its diner cookie; the table
+// session ending refuses it sooner.
+const dinerCookieAge = 12 * time.Hour
+
+// diner wraps a handler for a phone that joined a table: it needs the
+// qrpos_diner cookie of a table session that has not ended (and passes the
+// CSRF check of every state-changing request).
+func (s *Server) diner(h func(w http.ResponseWriter, r *http.Request, d pos.Diner) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := s.checkCSRF(r); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		c, err := r.Cookie(wire.DinerCookie)
+		if err != nil {
+			s.writeError(w, r, &pos.Error{Code: pos.CodeUnauthorized, Message: "scan the QR code on your table to order"})
+			return
+		}
+		d, err := s.svc.AuthenticateDiner(r.Context(), c.Value)
+		if err != nil {
+			if pos.ErrorCode(err) == pos.CodeTableSessionEnded {
+				s.setDinerCookie(w, r, "", -1)
+			}
+			s.writeError(w, r, err)
+			return
+		}
+		if err := h(w, r, d); err != nil {
+			logRefusal(s.log, r, err)
+			s.writeError(w, r, err)
+		}
+	})
+}
+
+func (s *Server) setDinerCookie(w http.ResponseWriter, r *http.Request, tok string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{Name: wire.DinerCookie, Value: tok, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure(r)})
+}
+
+// Hub topics of table-side ordering: one table's phones, and every phone
+// of a store (menu changes).
+func tableTopic(storeID, tableID string) string { return "table:" + storeID + ":" + tableID }
+func dinersTopic(storeID string) string         { return "diners:" + storeID }
+
+func (s *Server) joinTable(w http.ResponseWriter, r *http.Request) error {
+	var old string
+	if c, err := r.Cookie(wire.DinerCookie); err == nil {
+		old = c.Value
+	}
+	_, _, _, d, tok, err := s.svc.JoinTable(r.Context(), r.PathValue("link"), old)
+	if err != nil {
+		return err
+	}
+	if tok != "" {
+		s.setDinerCookie(w, r, tok, int(dinerCookieAge/time.Second))
+	}
+	out, err := s.dinerTableOut(r.Context(), d)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) dinerTable(w http.ResponseWriter, r *http.Request, d pos.Diner) error {
+	out, err := s.dinerTableOut(r.Context(), d)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// dinerTableOut renders what a diner sees of their table.
+func (s *Server) dinerTableOut(ctx context.Context, d pos.Diner) (wire.DinerTable, error) {
+	rest, t, o, err := s.svc.DinerTable(ctx, d)
+	if err != nil {
+		return wire.DinerTable{}, err
+	}
+	out := wire.DinerTable{Store: storeInfo(rest), Table: wire.TableRef{ID: t.ID, Name: t.Name},
+		TableSessionID: d.TableSessionID, DinerID: d.ID, Submissions: []wire.Submission{}, Services: []wire.ServiceRequest{}}
+	if o != nil {
+		wo := s.orderOut(*o, rest.TaxInclusive, map[string]string{t.ID: t.Name})
+		out.Order = &wo
+	}
+	return out, nil
+}
+
+// dinerEvents streams the events of the diner's table (its order, its
+// submissions and service requests) and the store's menu changes, until
+// the table is cleared.
+func (s *Server) dinerEvents(w http.ResponseWriter, r *http.Request, d pos.Diner) error {
+	return s.streamUntil(w, r, []string{tableTopic(d.StoreID, d.TableID), dinersTopic(d.StoreID)}, func(b []byte) bool {
+		var e struct {
+			Type string `json:"type"`
+		}
+		return json.Unmarshal(b, &e) == nil && e.Type == wire.EventTableCleared
+	})
+}
+
+func (s *Server) clearTable(w http.ResponseWriter, r *http.Request, a pos.Actor) error {
+	_, replay, err := s.svc.ClearTable(r.Context(), a, idemKey(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if replay {
+		w.Header().Set(wire.HeaderReplayed, "true")
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// DinerEvent publishes a change of table-side ordering: to the table's
+// phones and to the store's tablets.
+func (s *Server) DinerEvent(e pos.DinerEvent) {
+	ev := wire.Event{At: s.now().UTC()}
+	switch {
+	case e.SessionEnded:
+		ev.Type = wire.EventTableCleared
+	case e.Submission != nil:
+		ws := s.submissionOut(*e.Submission)
+		ev.Type, ev.Submission = wire.EventSubmission, &ws
+	case e.Service != nil:
+		sr := s.serviceOut(*e.Service)
+		ev.Type, ev.Service = wire.EventService, &sr
+	default:
+		return
+	}
+	b, err := json.Marshal(ev)
+	if err != nil {
+		s.log.Error("encode diner event", "err", err)
+		return
+	}
+	s.hub.Publish(tableTopic(e.StoreID, e.TableID), b)
+	s.hub.Publish(storeTopic(e.StoreID), b)
+}
+
+func (s *Server) submissionOut(sub pos.Submission) wire.Submission {
+	rest, names, err := s.context(s.ctx, pos.Actor{StoreID: sub.StoreID})
+	if err != nil {
+		s.log.Error("render submission", "submission", sub.ID, "err", err)
+	}
+	return submissionOut(sub, names[sub.TableID], rest.Currency)
+}
+
+func submissionOut(sub pos.Submission, tableName, currency string) wire.Submission {
+	out := wire.Submission{ID: sub.ID, OrderID: sub.OrderID, TableID: sub.TableID, TableName: tableName, State: string(sub.State),
+		Reason: sub.Reason, CreatedAt: sub.CreatedAt, Lines: []wire.Line{}, Sent: len(sub.Lines) > 0}
+	for _, l := range sub.Lines {
+		out.Lines = append(out.Lines, lineOut(l, currency))
+		out.Sent = out.Sent && l.Sent
+	}
+	return out
+}
+
+func lineOut(l pos.Line, cur string) wire.Line {
+	m := func(v int64) money.Amount { return money.New(v, cur) }
+	wl := wire.Line{ID: l.ID, ItemID: l.ItemID, Name: l.Name, UnitPrice: m(l.UnitPrice()), Qty: l.Qty, Note: l.Note,
+		TaxRateBP: l.TaxRateBP, Total: m(l.Total()), Sent: l.Sent}
+	for _, md := range l.Modifiers {
+		wl.Modifiers = append(wl.Modifiers, wire.LineModifier{ID: md.ID, Name: md.Name, Price: m(md.Price)})
+	}
+	return wl
+}
+
+func (s *Server) serviceOut(sr pos.ServiceRequest) wire.ServiceRequest {
+	_, names, err := s.context(s.ctx, pos.Actor{StoreID: sr.StoreID})
+	if err != nil {
+		s.log.Error("render service request", "request", sr.ID, "err", err)
+	}
+	return wire.ServiceRequest{ID: sr.ID, TableID: sr.TableID, TableName: names[sr.TableID], Kind: string(sr.Kind),
+		CreatedAt: sr.CreatedAt, AcknowledgedAt: sr.AcknowledgedAt}
+}
