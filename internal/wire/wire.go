@@ -226,6 +226,7 @@ type Totals struct {
 	Total    money.Amount `json:"total"`
 	Paid     money.Amount `json:"paid"`
 	Due      money.Amount `json:"due"`
+	Tips     money.Amount `json:"tips"` // paid on top of the bill
 }
 
 // Tender is a payment applied to an order.

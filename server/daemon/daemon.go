@@ -176,6 +176,7 @@ func New(ctx context.Context, cfg Config) (*Daemon, error) {
 		OnOrder:   func(o pos.Order) { api.OrderEvent(o); api.BridgeOrder(o) },
 		OnPayment: func(in pos.Intent) { api.PaymentEvent(in); api.BridgePayment(in) },
 		OnWallet:  func(m pos.Member) { api.WalletEvent(m) },
+		OnShares:  func(storeID, orderID string) { api.SharesEvent(storeID, orderID) },
 		OnDiner:   func(e pos.DinerEvent) { api.DinerEvent(e) }})
 	api = httpapi.New(life, d.svc, h, httpapi.Config{OriginPatterns: cfg.OriginPatterns, SecureCookies: cfg.SecureCookies,
 		ReceiptKey: key, PublicURL: cfg.PublicURL, Relay: relay.New(), BridgeSigner: bridgeSigner}, cfg.Logger, cfg.Now)

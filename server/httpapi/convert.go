@@ -54,7 +54,7 @@ func orderOut(o pos.Order, taxInclusive bool, tableNames map[string]string) wire
 	out := wire.Order{ID: o.ID, Number: o.Number, TableID: o.TableID, TableName: tableNames[o.TableID], Status: string(o.Status),
 		Lines: []wire.Line{}, Version: o.Version, CreatedBy: o.CreatedBy, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
 		ClosedAt: o.ClosedAt, VoidReason: o.VoidReason,
-		Totals: wire.Totals{Subtotal: m(t.Subtotal), Tax: m(t.Tax), Total: m(t.Total), Paid: m(t.Paid), Due: m(t.Due)}}
+		Totals: wire.Totals{Subtotal: m(t.Subtotal), Tax: m(t.Tax), Total: m(t.Total), Paid: m(t.Paid), Due: m(t.Due), Tips: m(t.Tips)}}
 	for _, l := range o.Lines {
 		wl := wire.Line{ID: l.ID, ItemID: l.ItemID, Name: l.Name, UnitPrice: m(l.UnitPrice()), Qty: l.Qty, Note: l.Note,
 			TaxRateBP: l.TaxRateBP, Total: m(l.Total()), Sent: l.Sent}

@@ -104,6 +104,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	s.registerBridges(mux)
 	s.registerTables(mux)
 	s.registerDiner(mux)
+	s.registerSplit(mux)
 	mux.Handle("/api/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, wire.Error{Error: wire.ErrorBody{Code: wire.CodeNotFound, Message: "no such API endpoint"}})
 	}))

@@ -205,6 +205,8 @@ type PayView struct {
 	Restaurant Restaurant
 	TableName  string
 	ExpiresAt  time.Time
+	// Share is the share of a split bill the payment is for, if any.
+	Share *Share
 }
 
 // PayPage checks a payment token and returns what it pays for. Anyone
@@ -230,6 +232,13 @@ func (s *Service) PayPage(ctx context.Context, tok string) (PayView, error) {
 			if t, err := tx.TableByID(ctx, c.StoreID, v.Order.TableID); err == nil {
 				v.TableName = t.Name
 			}
+		}
+		if v.Intent.ShareID != "" {
+			sh, err := tx.ShareByID(ctx, c.StoreID, v.Intent.ShareID)
+			if err != nil {
+				return err
+			}
+			v.Share = &sh
 		}
 		return nil
 	})

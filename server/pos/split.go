@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"qrpos/server/token"
 )
 
 // ShareKind is how a share of a split bill was made.
@@ -678,4 +680,73 @@ func (s *Service) bill(ctx context.Context, p payer, orderID string) (BillView, 
 		return nil
 	})
 	return v, err
+}
+
+// ---- the diner's phone ----
+
+func dinerPayer(d Diner) payer { return payer{StoreID: d.StoreID, TableID: d.TableID} }
+
+// dinerOrderID returns the order a diner's bill is: the table's active
+// order, else (with settled) the one paid last since the diner's party sat
+// down, so the phones see their bill paid.
+func (s *Service) dinerOrderID(ctx context.Context, d Diner, settled bool) (string, error) {
+	var id string
+	err := s.store.Read(ctx, func(tx Tx) error {
+		o, err := activeOrder(ctx, tx, d.StoreID, d.TableID)
+		if err != nil || o != nil {
+			if o != nil {
+				id = o.ID
+			}
+			return err
+		}
+		if !settled {
+			return nil
+		}
+		ts, err := tx.TableSessionByID(ctx, d.StoreID, d.TableSessionID)
+		if err != nil {
+			return err
+		}
+		done, err := tx.ListOrders(ctx, OrderFilter{StoreID: d.StoreID, TableID: d.TableID, Statuses: []OrderStatus{StatusPaid, StatusClosed},
+			ClosedSince: ts.OpenedAt, Limit: 1})
+		if err == nil && len(done) > 0 {
+			id = done[0].ID
+		}
+		return err
+	})
+	if err == nil && id == "" {
+		err = refuse(CodeNotFound, "nothing has been ordered at this table yet")
+	}
+	return id, err
+}
+
+// DinerBill returns the bill of the diner's table.
+func (s *Service) DinerBill(ctx context.Context, d Diner) (BillView, error) {
+	id, err := s.dinerOrderID(ctx, d, true)
+	if err != nil {
+		return BillView{}, err
+	}
+	return s.bill(ctx, dinerPayer(d), id)
+}
+
+// DinerSplit splits the bill of the diner's table (see Split).
+func (s *Service) DinerSplit(ctx context.Context, d Diner, key string, req SplitRequest) ([]Share, string, bool, error) {
+	id, err := s.dinerOrderID(ctx, d, false)
+	if err != nil {
+		return nil, "", false, err
+	}
+	out, replay, err := s.split(ctx, dinerPayer(d), key, id, req)
+	return out, id, replay, err
+}
+
+// DinerPayShare starts the payment of a share of the diner's table's bill
+// (see PayShare).
+func (s *Service) DinerPayShare(ctx context.Context, d Diner, key, shareID string, req PayShareRequest) (Intent, bool, error) {
+	return s.payShare(ctx, dinerPayer(d), key, shareID, req)
+}
+
+// ShareToken returns a fresh one-time token of a share's live payment,
+// for the phone to open the pay page with; the payment must be the
+// store's.
+func (s *Service) ShareToken(ctx context.Context, storeID, intentID string) (string, token.PaymentClaims, error) {
+	return s.IssueToken(ctx, Actor{StoreID: storeID}, intentID)
 }

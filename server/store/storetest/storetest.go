@@ -56,6 +56,7 @@ func Run(t *testing.T, open func(t *testing.T) pos.Store) {
 		{"Limits", testLimits},
 		{"Ledger", testLedger},
 		{"PaymentRollback", testPaymentRollback},
+		{"Shares", testShares}, {"LiveShareIntents", testLiveShareIntents},
 		{"PairingCodes", testPairingCodes}, {"Bridges", testBridges}, {"KitchenLines", testKitchenLines},
 		{"TableSessions", testTableSessions},
 	}
