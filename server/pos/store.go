@@ -22,6 +22,7 @@ type Tx interface {
 	PaymentTx
 	BridgeTx
 	TableSessionTx
+	SubmissionTx
 	// Restaurants (stores).
 	CreateRestaurant(ctx context.Context, r Restaurant) error
 	RestaurantByID(ctx context.Context, id string) (Restaurant, error)

@@ -57,7 +57,7 @@ func Run(t *testing.T, open func(t *testing.T) pos.Store) {
 		{"Ledger", testLedger},
 		{"PaymentRollback", testPaymentRollback},
 		{"PairingCodes", testPairingCodes}, {"Bridges", testBridges}, {"KitchenLines", testKitchenLines},
-		{"TableSessions", testTableSessions},
+		{"TableSessions", testTableSessions}, {"Submissions", testSubmissions}, {"PendingLines", testPendingLines},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
