@@ -385,3 +385,15 @@ func (s *Server) serviceOut(sr pos.ServiceRequest) wire.ServiceRequest {
 	return wire.ServiceRequest{ID: sr.ID, TableID: sr.TableID, TableName: names[sr.TableID], Kind: string(sr.Kind),
 		CreatedAt: sr.CreatedAt, AcknowledgedAt: sr.AcknowledgedAt}
 }
+
+// billLines drops the lines a bill does not show: a diner's lines the
+// staff have not accepted.
+func billLines(ls []wire.Line) []wire.Line {
+	out := make([]wire.Line, 0, len(ls))
+	for _, l := range ls {
+		if !l.Pending {
+			out = append(out, l)
+		}
+	}
+	return out
+}

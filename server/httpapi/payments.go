@@ -304,7 +304,7 @@ func (s *Server) payPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	wo := orderOut(v.Order, v.Restaurant.TaxInclusive, map[string]string{v.Order.TableID: v.TableName})
 	writeJSON(w, http.StatusOK, wire.PayPage{Intent: intentOut(v.Intent, nil), StoreName: v.Restaurant.Name, TableName: v.TableName,
-		OrderNumber: v.Order.Number, Lines: wo.Lines, Totals: wo.Totals, ExpiresAt: v.ExpiresAt})
+		OrderNumber: v.Order.Number, Lines: billLines(wo.Lines), Totals: wo.Totals, ExpiresAt: v.ExpiresAt})
 	return nil
 }
 

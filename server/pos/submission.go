@@ -438,19 +438,20 @@ func linesOf(o Order, subID string, stored []Line) []Line {
 }
 
 // Inbox is what the tablets show of table-side ordering: submissions
-// waiting for a decision and service requests not yet acknowledged.
+// waiting for a decision or to be served, and service requests not yet
+// acknowledged.
 type Inbox struct {
 	Submissions []Submission
 	Services    []ServiceRequest
 }
 
-// TableInbox returns the store's pending submissions and open service
-// requests, oldest first.
+// TableInbox returns the store's pending and accepted (not yet served)
+// submissions and open service requests, oldest first.
 func (s *Service) TableInbox(ctx context.Context, a Actor) (Inbox, error) {
 	var in Inbox
 	err := s.store.Read(ctx, func(tx Tx) error {
 		var err error
-		if in.Submissions, err = tx.ListSubmissions(ctx, SubmissionFilter{StoreID: a.StoreID, States: []SubmissionState{SubmissionPending}}); err != nil {
+		if in.Submissions, err = tx.ListSubmissions(ctx, SubmissionFilter{StoreID: a.StoreID, States: []SubmissionState{SubmissionPending, SubmissionAccepted}}); err != nil {
 			return err
 		}
 		in.Services, err = tx.ListServiceRequests(ctx, a.StoreID, "")
@@ -584,8 +585,9 @@ func (s *Service) SetAutoSendToKitchen(ctx context.Context, a Actor, key string,
 }
 
 // endSessionWork settles what a cleared table leaves behind: its open
-// service requests are acknowledged and its pending submissions (left on
-// an order that was paid meanwhile) are rejected.
+// service requests are acknowledged, its pending submissions (left on an
+// order that was paid meanwhile) are rejected and accepted ones count as
+// served.
 func (s *Service) endSessionWork(ctx context.Context, tx Tx, a Actor, ts TableSession, now time.Time) error {
 	open, err := tx.ListServiceRequests(ctx, a.StoreID, ts.ID)
 	if err != nil {
@@ -596,12 +598,17 @@ func (s *Service) endSessionWork(ctx context.Context, tx Tx, a Actor, ts TableSe
 			return err
 		}
 	}
-	pending, err := tx.ListSubmissions(ctx, SubmissionFilter{StoreID: a.StoreID, TableSessionID: ts.ID, States: []SubmissionState{SubmissionPending}})
+	open2, err := tx.ListSubmissions(ctx, SubmissionFilter{StoreID: a.StoreID, TableSessionID: ts.ID,
+		States: []SubmissionState{SubmissionPending, SubmissionAccepted}})
 	if err != nil {
 		return err
 	}
-	for _, sub := range pending {
-		sub.State, sub.Reason, sub.DecidedAt, sub.DecidedBy = SubmissionRejected, "the table was cleared", &now, a.StaffID
+	for _, sub := range open2 {
+		if sub.State == SubmissionPending {
+			sub.State, sub.Reason, sub.DecidedAt, sub.DecidedBy = SubmissionRejected, "the table was cleared", &now, a.StaffID
+		} else {
+			sub.State, sub.ServedAt = SubmissionServed, &now // the party has left: nothing more to bring
+		}
 		if err := tx.UpdateSubmission(ctx, sub); err != nil {
 			return err
 		}
