@@ -81,3 +81,60 @@ const (
 	// EventTableCleared tells a table's phones that their session ended.
 	EventTableCleared = "table.cleared"
 )
+
+// DinerMenu answers GET /api/diner/menu: the menu (sold-out items have
+// Available false) and its version, if the store keeps menu versions.
+type DinerMenu struct {
+	Menu
+	Version string `json:"version,omitempty"`
+}
+
+// SubmitRequest is the body of POST /api/diner/submissions. ID is made by
+// the phone once per send; a retry sends the same id and lines.
+type SubmitRequest struct {
+	ID    string       `json:"id"`
+	Lines []SubmitLine `json:"lines"`
+}
+
+// SubmitLine is one dish of a submission (quantity 1 to 99).
+type SubmitLine struct {
+	ItemID      string   `json:"item_id"`
+	Qty         int      `json:"qty"`
+	ModifierIDs []string `json:"modifier_ids,omitempty"`
+	Note        string   `json:"note,omitempty"`
+}
+
+// SubmitAnswer answers POST /api/diner/submissions.
+type SubmitAnswer struct {
+	Submission Submission `json:"submission"`
+	Order      Order      `json:"order"`
+}
+
+// ServiceRequestBody is the body of POST /api/diner/services.
+type ServiceRequestBody struct {
+	Kind string `json:"kind"`
+}
+
+// RejectRequest is the body of POST /api/submissions/{id}/reject.
+type RejectRequest struct {
+	Reason string `json:"reason"`
+}
+
+// TableInbox answers GET /api/submissions: what tables wait for.
+type TableInbox struct {
+	Submissions []Submission     `json:"submissions"`
+	Services    []ServiceRequest `json:"services"`
+}
+
+// DecisionAnswer answers accept, reject and served.
+type DecisionAnswer struct {
+	Submission Submission `json:"submission"`
+	Order      Order      `json:"order"`
+}
+
+// TableOrderSettings is the body of GET/PUT /api/table-ordering.
+type TableOrderSettings struct {
+	// AutoSendToKitchen: accepted lines from tables go to the kitchen at
+	// once.
+	AutoSendToKitchen bool `json:"auto_send_to_kitchen"`
+}

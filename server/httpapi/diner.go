@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -19,6 +20,29 @@ func (s *Server) registerDiner(mux *http.ServeMux) {
 	mux.Handle("GET /api/diner/table", s.diner(s.dinerTable))
 	mux.Handle("GET /ws/diner", s.diner(s.dinerEvents))
 	mux.Handle("POST /api/tables/{id}/clear", s.auth(s.clearTable))
+
+	s.diners = dinerLimits{submit: newBuckets(10, time.Minute, s.now), service: newBuckets(4, time.Minute, s.now)}
+	mux.Handle("GET /api/diner/menu", s.diner(s.dinerMenu))
+	mux.Handle("POST /api/diner/submissions", s.diner(s.submit))
+	mux.Handle("POST /api/diner/services", s.diner(s.requestService))
+	mux.Handle("GET /api/submissions", s.auth(s.tableInbox))
+	mux.Handle("POST /api/submissions/{id}/accept", s.auth(s.acceptSubmission))
+	mux.Handle("POST /api/submissions/{id}/reject", s.auth(s.rejectSubmission))
+	mux.Handle("POST /api/submissions/{id}/served", s.auth(s.serveSubmission))
+	mux.Handle("POST /api/services/{id}/ack", s.auth(s.ackService))
+	mux.Handle("GET /api/table-ordering", s.auth(s.tableOrderSettings))
+	mux.Handle("PUT /api/table-ordering", s.auth(s.setTableOrderSettings))
+}
+
+// dinerLimits are the token buckets of what one table session may send:
+// submissions (10 a minute) and service requests (4 a minute).
+type dinerLimits struct {
+	submit, service *buckets
+}
+
+func throttled(wait time.Duration, msg string) error {
+	return &apiError{http.StatusTooManyRequests, wire.ErrorBody{Code: wire.CodeThrottled,
+		Message: fmt.Sprintf("%s; try again in %d seconds", msg, int(wait.Seconds())+1)}}
 }
 
 // dinerCookieAge bounds how long a phone keeps its diner cookie; the table
@@ -105,7 +129,175 @@ func (s *Server) dinerTableOut(ctx context.Context, d pos.Diner) (wire.DinerTabl
 		wo := s.orderOut(*o, rest.TaxInclusive, map[string]string{t.ID: t.Name})
 		out.Order = &wo
 	}
+	in, err := s.svc.DinerActivity(ctx, d)
+	if err != nil {
+		return wire.DinerTable{}, err
+	}
+	for _, sub := range in.Submissions {
+		out.Submissions = append(out.Submissions, submissionOut(sub, t.Name, rest.Currency))
+	}
+	for _, sr := range in.Services {
+		out.Services = append(out.Services, wire.ServiceRequest{ID: sr.ID, TableID: sr.TableID, TableName: t.Name, Kind: string(sr.Kind),
+			CreatedAt: sr.CreatedAt, AcknowledgedAt: sr.AcknowledgedAt})
+	}
 	return out, nil
+}
+
+func (s *Server) dinerMenu(w http.ResponseWriter, r *http.Request, d pos.Diner) error {
+	rest, m, err := s.svc.DinerMenu(r.Context(), d)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, wire.DinerMenu{Menu: menuOut(m, rest.Currency)})
+	return nil
+}
+
+func (s *Server) submit(w http.ResponseWriter, r *http.Request, d pos.Diner) error {
+	var req wire.SubmitRequest
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	if ok, wait := s.diners.submit.take(d.TableSessionID); !ok {
+		w.Header().Set("Retry-After", fmt.Sprint(int(wait.Seconds())+1))
+		return throttled(wait, "your table is sending orders too fast")
+	}
+	pr := pos.SubmitRequest{ID: req.ID}
+	for _, l := range req.Lines {
+		pr.Lines = append(pr.Lines, pos.SubmitLine{ItemID: l.ItemID, Qty: l.Qty, ModifierIDs: l.ModifierIDs, Note: l.Note})
+	}
+	sub, o, replay, err := s.svc.Submit(r.Context(), d, pr)
+	if err != nil {
+		return err
+	}
+	rest, names, err := s.context(r.Context(), pos.Actor{StoreID: d.StoreID})
+	if err != nil {
+		return err
+	}
+	if replay {
+		w.Header().Set(wire.HeaderReplayed, "true")
+	}
+	writeJSON(w, http.StatusOK, wire.SubmitAnswer{Submission: submissionOut(sub, names[sub.TableID], rest.Currency),
+		Order: s.orderOut(o, rest.TaxInclusive, names)})
+	return nil
+}
+
+func (s *Server) requestService(w http.ResponseWriter, r *http.Request, d pos.Diner) error {
+	var req wire.ServiceRequestBody
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	if ok, wait := s.diners.service.take(d.TableSessionID); !ok {
+		w.Header().Set("Retry-After", fmt.Sprint(int(wait.Seconds())+1))
+		return throttled(wait, "the staff have been called")
+	}
+	sr, existing, err := s.svc.RequestService(r.Context(), d, pos.ServiceKind(req.Kind))
+	if err != nil {
+		return err
+	}
+	if existing {
+		w.Header().Set(wire.HeaderReplayed, "true")
+	}
+	writeJSON(w, http.StatusOK, s.serviceOut(sr))
+	return nil
+}
+
+func (s *Server) tableInbox(w http.ResponseWriter, r *http.Request, a pos.Actor) error {
+	in, err := s.svc.TableInbox(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	rest, names, err := s.context(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	out := wire.TableInbox{Submissions: []wire.Submission{}, Services: []wire.ServiceRequest{}}
+	for _, sub := range in.Submissions {
+		out.Submissions = append(out.Submissions, submissionOut(sub, names[sub.TableID], rest.Currency))
+	}
+	for _, sr := range in.Services {
+		out.Services = append(out.Services, wire.ServiceRequest{ID: sr.ID, TableID: sr.TableID, TableName: names[sr.TableID],
+			Kind: string(sr.Kind), CreatedAt: sr.CreatedAt})
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) writeDecision(w http.ResponseWriter, r *http.Request, a pos.Actor, sub pos.Submission, o pos.Order, replay bool) error {
+	rest, names, err := s.context(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	if replay {
+		w.Header().Set(wire.HeaderReplayed, "true")
+	}
+	writeJSON(w, http.StatusOK, wire.DecisionAnswer{Submission: submissionOut(sub, names[sub.TableID], rest.Currency),
+		Order: s.orderOut(o, rest.TaxInclusive, names)})
+	return nil
+}
+
+func (s *Server) acceptSubmission(w http.ResponseWriter, r *http.Request, a pos.Actor) error {
+	sub, o, replay, err := s.svc.AcceptSubmission(r.Context(), a, idemKey(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return s.writeDecision(w, r, a, sub, o, replay)
+}
+
+func (s *Server) rejectSubmission(w http.ResponseWriter, r *http.Request, a pos.Actor) error {
+	var req wire.RejectRequest
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	sub, o, replay, err := s.svc.RejectSubmission(r.Context(), a, idemKey(r), r.PathValue("id"), req.Reason)
+	if err != nil {
+		return err
+	}
+	return s.writeDecision(w, r, a, sub, o, replay)
+}
+
+func (s *Server) serveSubmission(w http.ResponseWriter, r *http.Request, a pos.Actor) error {
+	sub, o, replay, err := s.svc.ServeSubmission(r.Context(), a, idemKey(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return s.writeDecision(w, r, a, sub, o, replay)
+}
+
+func (s *Server) ackService(w http.ResponseWriter, r *http.Request, a pos.Actor) error {
+	sr, replay, err := s.svc.AcknowledgeService(r.Context(), a, idemKey(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if replay {
+		w.Header().Set(wire.HeaderReplayed, "true")
+	}
+	writeJSON(w, http.StatusOK, s.serviceOut(sr))
+	return nil
+}
+
+func (s *Server) tableOrderSettings(w http.ResponseWriter, r *http.Request, a pos.Actor) error {
+	on, err := s.svc.AutoSendToKitchen(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, wire.TableOrderSettings{AutoSendToKitchen: on})
+	return nil
+}
+
+func (s *Server) setTableOrderSettings(w http.ResponseWriter, r *http.Request, a pos.Actor) error {
+	var req wire.TableOrderSettings
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	on, replay, err := s.svc.SetAutoSendToKitchen(r.Context(), a, idemKey(r), req.AutoSendToKitchen)
+	if err != nil {
+		return err
+	}
+	if replay {
+		w.Header().Set(wire.HeaderReplayed, "true")
+	}
+	writeJSON(w, http.StatusOK, wire.TableOrderSettings{AutoSendToKitchen: on})
+	return nil
 }
 
 // dinerEvents streams the events of the diner's table (its order, its
@@ -178,7 +370,7 @@ func submissionOut(sub pos.Submission, tableName, currency string) wire.Submissi
 func lineOut(l pos.Line, cur string) wire.Line {
 	m := func(v int64) money.Amount { return money.New(v, cur) }
 	wl := wire.Line{ID: l.ID, ItemID: l.ItemID, Name: l.Name, UnitPrice: m(l.UnitPrice()), Qty: l.Qty, Note: l.Note,
-		TaxRateBP: l.TaxRateBP, Total: m(l.Total()), Sent: l.Sent}
+		TaxRateBP: l.TaxRateBP, Total: m(l.Total()), Sent: l.Sent, SubmissionID: l.Submission, Pending: l.Pending}
 	for _, md := range l.Modifiers {
 		wl.Modifiers = append(wl.Modifiers, wire.LineModifier{ID: md.ID, Name: md.Name, Price: m(md.Price)})
 	}
@@ -192,4 +384,16 @@ func (s *Server) serviceOut(sr pos.ServiceRequest) wire.ServiceRequest {
 	}
 	return wire.ServiceRequest{ID: sr.ID, TableID: sr.TableID, TableName: names[sr.TableID], Kind: string(sr.Kind),
 		CreatedAt: sr.CreatedAt, AcknowledgedAt: sr.AcknowledgedAt}
+}
+
+// billLines drops the lines a bill does not show: a diner's lines the
+// staff have not accepted.
+func billLines(ls []wire.Line) []wire.Line {
+	out := make([]wire.Line, 0, len(ls))
+	for _, l := range ls {
+		if !l.Pending {
+			out = append(out, l)
+		}
+	}
+	return out
 }

@@ -161,3 +161,101 @@ func TestDinerJoinAndScope(t *testing.T) {
 		t.Errorf("join after clearing kept session %s", dt.TableSessionID)
 	}
 }
+
+func TestDinerSubmissionsOverHTTP(t *testing.T) {
+	e := newEnv(t)
+	mgr, cashier := e.terminal(t), e.terminal(t)
+	mgr.login(demo.ManagerID, "2468")
+	cashier.login(demo.CashierID, "1357")
+	phone, neighbour := e.terminal(t), e.terminal(t)
+	phone.joinTable(stickerLink(t, mgr, "t5"))
+	neighbour.joinTable(stickerLink(t, mgr, "t3"))
+
+	resp, body := phone.do("GET", "/api/diner/menu", nil, nil)
+	var m wire.DinerMenu
+	if resp.StatusCode != 200 || json.Unmarshal(body, &m) != nil || m.Currency != "CNY" || len(m.Items) == 0 || len(m.Categories) == 0 {
+		t.Fatalf("diner menu: %d %s", resp.StatusCode, body)
+	}
+
+	// The tablets hear of the submission at once.
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(e.srv.URL, "http")+"/ws", &websocket.DialOptions{HTTPClient: cashier.client})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseNow()
+	c.Read(ctx) // hello
+
+	sub := wire.SubmitRequest{ID: "sub-a", Lines: []wire.SubmitLine{{ItemID: "jasmine-tea", Qty: 2}}}
+	resp, body = phone.do("POST", "/api/diner/submissions", sub, nil)
+	var ans wire.SubmitAnswer
+	if resp.StatusCode != 200 || json.Unmarshal(body, &ans) != nil || ans.Submission.State != wire.SubmissionPending ||
+		!ans.Order.OpenedByDiner || len(ans.Order.Lines) != 1 || !ans.Order.Lines[0].Pending || ans.Order.Totals.Total.Minor != 0 {
+		t.Fatalf("submit: %d %s", resp.StatusCode, body)
+	}
+	sawSubmission := false
+	for !sawSubmission {
+		_, msg, err := c.Read(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ev wire.Event
+		json.Unmarshal(msg, &ev)
+		sawSubmission = ev.Type == wire.EventSubmission && ev.Submission.ID == "sub-a" && ev.Submission.TableName == "Table 5"
+	}
+	resp, _ = phone.do("POST", "/api/diner/submissions", sub, nil)
+	if resp.StatusCode != 200 || resp.Header.Get(wire.HeaderReplayed) != "true" {
+		t.Errorf("resubmit: %d replayed=%q; want 200, replayed", resp.StatusCode, resp.Header.Get(wire.HeaderReplayed))
+	}
+
+	// Scope: a diner cannot decide, nor reach staff endpoints or another
+	// table's order; the neighbour sees only its own table.
+	for _, p := range []string{"/api/submissions/sub-a/accept", "/api/orders/" + ans.Order.ID + "/lines", "/api/tables/t5/clear"} {
+		if resp, _ := phone.do("POST", p, map[string]any{}, nil); resp.StatusCode != 401 {
+			t.Errorf("diner POST %s: %d, want 401", p, resp.StatusCode)
+		}
+	}
+	if resp, _ := phone.do("GET", "/api/orders/"+ans.Order.ID, nil, nil); resp.StatusCode != 401 {
+		t.Errorf("diner GET order: %d, want 401", resp.StatusCode)
+	}
+	resp, body = neighbour.do("GET", "/api/diner/table", nil, nil)
+	var dt wire.DinerTable
+	if json.Unmarshal(body, &dt) != nil || dt.Order != nil || len(dt.Submissions) != 0 || dt.Table.ID != "t3" {
+		t.Errorf("neighbour's table: %s; want t3 with nothing of t5", body)
+	}
+	resp, body = neighbour.do("POST", "/api/diner/submissions", sub, nil)
+	if resp.StatusCode != 409 || errCode(t, body).Code != wire.CodeIdempotency {
+		t.Errorf("neighbour replaying t5's submission: %d %s, want 409", resp.StatusCode, body)
+	}
+
+	// The cashier sees it in the inbox and accepts it.
+	resp, body = cashier.do("GET", "/api/submissions", nil, nil)
+	var in wire.TableInbox
+	if json.Unmarshal(body, &in) != nil || len(in.Submissions) != 1 || in.Submissions[0].ID != "sub-a" {
+		t.Fatalf("inbox: %s", body)
+	}
+	resp, body = cashier.do("POST", "/api/submissions/sub-a/accept", nil, nil)
+	var dec wire.DecisionAnswer
+	if resp.StatusCode != 200 || json.Unmarshal(body, &dec) != nil || dec.Submission.State != wire.SubmissionAccepted || dec.Order.Totals.Total.Minor != 3000 {
+		t.Fatalf("accept: %d %s", resp.StatusCode, body)
+	}
+	resp, body = phone.do("GET", "/api/diner/table", nil, nil)
+	json.Unmarshal(body, &dt)
+	if len(dt.Submissions) != 1 || dt.Submissions[0].State != wire.SubmissionAccepted {
+		t.Errorf("diner's view after accept: %s", body)
+	}
+
+	// Rate limit: 10 submissions a minute per table session (two spent).
+	var last *http.Response
+	for i := range 9 {
+		last, body = phone.do("POST", "/api/diner/submissions", wire.SubmitRequest{ID: "sub-r" + string(rune('a'+i)), Lines: sub.Lines}, nil)
+	}
+	if last.StatusCode != 429 || errCode(t, body).Code != wire.CodeThrottled || last.Header.Get("Retry-After") == "" {
+		t.Errorf("11th submission in a minute: %d %s; want 429 throttled with Retry-After", last.StatusCode, body)
+	}
+	resp, body = phone.do("POST", "/api/diner/services", wire.ServiceRequestBody{Kind: wire.ServiceWaiter}, nil)
+	if resp.StatusCode != 200 {
+		t.Errorf("call waiter: %d %s", resp.StatusCode, body)
+	}
+}

@@ -56,6 +56,7 @@ type Server struct {
 	log      *slog.Logger
 	now      func() time.Time
 	throttle *limiter
+	diners   dinerLimits     // set by registerDiner
 	ctx      context.Context // ends WebSocket streams at shutdown
 }
 

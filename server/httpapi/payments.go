@@ -305,7 +305,7 @@ func (s *Server) payPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	wo := orderOut(v.Order, v.Restaurant.TaxInclusive, map[string]string{v.Order.TableID: v.TableName})
 	out := wire.PayPage{Intent: intentOut(v.Intent, nil), StoreName: v.Restaurant.Name, TableName: v.TableName,
-		OrderNumber: v.Order.Number, Lines: wo.Lines, Totals: wo.Totals, ExpiresAt: v.ExpiresAt}
+		OrderNumber: v.Order.Number, Lines: billLines(wo.Lines), Totals: wo.Totals, ExpiresAt: v.ExpiresAt}
 	if sh := v.Share; sh != nil {
 		out.Share = &wire.Share{ID: sh.ID, Kind: string(sh.Kind), Position: sh.Position, Parts: sh.Parts,
 			Amount: money.New(sh.Amount, sh.Currency), Status: string(sh.Status), LineIDs: sh.LineIDs, Tip: money.New(v.Intent.Tip, sh.Currency)}

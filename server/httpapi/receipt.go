@@ -50,6 +50,7 @@ func (s *Server) receiptPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := receiptView{Store: rest, Order: s.orderOut(o, rest.TaxInclusive, names)}
+	v.Order.Lines = billLines(v.Order.Lines) // a receipt lists what was billed
 	v.Time = o.CreatedAt
 	if o.ClosedAt != nil {
 		v.Time = *o.ClosedAt

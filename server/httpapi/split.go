@@ -27,7 +27,7 @@ func billOut(v pos.BillView) wire.Bill {
 	m := func(x int64) money.Amount { return money.New(x, cur) }
 	wo := orderOut(v.Order, v.Restaurant.TaxInclusive, map[string]string{v.Order.TableID: v.TableName})
 	out := wire.Bill{OrderID: v.Order.ID, OrderNumber: v.Order.Number, Status: string(v.Order.Status), StoreName: v.Restaurant.Name,
-		TableName: v.TableName, Lines: wo.Lines, Totals: wo.Totals, Shares: []wire.Share{}, Stale: v.Stale, Version: v.Order.Version}
+		TableName: v.TableName, Lines: billLines(wo.Lines), Totals: wo.Totals, Shares: []wire.Share{}, Stale: v.Stale, Version: v.Order.Version}
 	for _, sh := range v.Shares {
 		out.Shares = append(out.Shares, wire.Share{ID: sh.ID, Kind: string(sh.Kind), Position: sh.Position, Parts: sh.Parts,
 			Amount: m(sh.Amount), Status: string(sh.Status), LineIDs: sh.LineIDs, Tip: m(v.Tips[sh.ID])})

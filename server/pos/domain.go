@@ -180,6 +180,11 @@ type Line struct {
 	Note      string
 	TaxRateBP int
 	Sent      bool
+	// Submission is the diner submission the line came with, if any;
+	// Pending lines wait for the staff to accept them and count in no
+	// total, bill or ticket.
+	Submission string
+	Pending    bool
 }
 
 // LineModifier is a modifier as it was when the line was added.

@@ -647,7 +647,7 @@ func (s *Service) SendToKitchen(ctx context.Context, a Actor, key, orderID strin
 	return s.changeOrder(ctx, a, key, "send", orderID, orderID, func(tx Tx, o *Order) error {
 		n := 0
 		for i := range o.Lines {
-			if !o.Lines[i].Sent {
+			if !o.Lines[i].Sent && !o.Lines[i].Pending {
 				o.Lines[i].Sent = true
 				n++
 			}

@@ -142,6 +142,9 @@ func billHash(o Order) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\n", o.Currency)
 	for _, l := range o.Lines {
+		if l.Pending {
+			continue // not on the bill until the staff accept it
+		}
 		fmt.Fprintf(h, "%s\x00%d\x00%d\x00%d\n", l.ID, l.Qty, l.UnitPrice(), l.TaxRateBP)
 	}
 	return hex.EncodeToString(h.Sum(nil)[:12])
@@ -307,8 +310,8 @@ func (s *Service) splitTx(ctx context.Context, tx Tx, p payer, orderID string, r
 			if want[id] {
 				return nil, nil, invalid("line_ids", "an item was chosen twice")
 			}
-			if lineIndex(o, id) < 0 {
-				return nil, nil, &Error{Code: CodeNotFound, Field: "line_ids", Message: "an item you chose is no longer on the bill"}
+			if i := lineIndex(o, id); i < 0 || o.Lines[i].Pending {
+				return nil, nil, &Error{Code: CodeNotFound, Field: "line_ids", Message: "an item you chose is not on the bill"}
 			}
 			want[id] = true
 		}

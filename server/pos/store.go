@@ -23,6 +23,7 @@ type Tx interface {
 	ShareTx
 	BridgeTx
 	TableSessionTx
+	SubmissionTx
 	// Restaurants (stores).
 	CreateRestaurant(ctx context.Context, r Restaurant) error
 	RestaurantByID(ctx context.Context, id string) (Restaurant, error)

@@ -266,6 +266,9 @@ func (s *Service) ClearTable(ctx context.Context, a Actor, key, tableID string) 
 		if err := tx.EndTableSession(ctx, a.StoreID, ts.ID, now); err != nil {
 			return TableSession{}, err
 		}
+		if err := s.endSessionWork(ctx, tx, a, ts, now); err != nil {
+			return TableSession{}, err
+		}
 		ts.EndedAt = &now
 		s.log.Info("table cleared", "store", a.StoreID, "table", tableID, "session", ts.ID, "by", a.StaffID)
 		return ts, nil

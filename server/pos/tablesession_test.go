@@ -8,7 +8,7 @@ import (
 	"qrpos/server/pos"
 )
 
-func (f *fixture) link(t *testing.T, table string) string {
+func (f *fixture) link(t testing.TB, table string) string {
 	t.Helper()
 	_, link, err := f.svc.TableLink(t.Context(), f.manager, table)
 	if err != nil {
@@ -17,7 +17,7 @@ func (f *fixture) link(t *testing.T, table string) string {
 	return link
 }
 
-func (f *fixture) join(t *testing.T, link, tok string) (pos.TableSession, pos.Diner, string) {
+func (f *fixture) join(t testing.TB, link, tok string) (pos.TableSession, pos.Diner, string) {
 	t.Helper()
 	_, _, ts, d, newTok, err := f.svc.JoinTable(t.Context(), link, tok)
 	if err != nil {

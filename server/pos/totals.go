@@ -52,6 +52,9 @@ func ComputeTotals(o Order, taxInclusive bool) Totals {
 	t := Totals{TaxByRate: map[int]int64{}}
 	gross := map[int]int64{}
 	for _, l := range o.Lines {
+		if l.Pending {
+			continue // a diner's line the staff have not accepted
+		}
 		lt := l.Total()
 		t.Subtotal += lt
 		gross[l.TaxRateBP] += lt

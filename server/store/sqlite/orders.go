@@ -52,8 +52,8 @@ func (t *tx) insertLines(ctx context.Context, orderID string, lines []pos.Line) 
 		return nil
 	}
 	ls, err := t.tx.PrepareContext(ctx, `INSERT INTO order_lines
-		(order_id, position, id, item_id, name, base_price_minor, qty, note, tax_rate_bp, sent)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		(order_id, position, id, item_id, name, base_price_minor, qty, note, tax_rate_bp, sent, submission_id, pending)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func (t *tx) insertLines(ctx context.Context, orderID string, lines []pos.Line) 
 	var ms *stmt
 	for i, l := range lines {
 		if _, err := ls.ExecContext(ctx, orderID, i, l.ID, l.ItemID, l.Name, l.BasePrice, l.Qty,
-			l.Note, l.TaxRateBP, l.Sent); err != nil {
+			l.Note, l.TaxRateBP, l.Sent, nullString(l.Submission), l.Pending); err != nil {
 			return fmt.Errorf("line %s: %w", l.ID, err)
 		}
 		for j, m := range l.Modifiers {
@@ -230,7 +230,8 @@ func (t *tx) orders(ctx context.Context, where string, args []any, limit int) ([
 }
 
 func (t *tx) loadLines(ctx context.Context, list []pos.Order, index map[string]int, idsJSON string) error {
-	rows, err := t.tx.QueryContext(ctx, `SELECT order_id, id, item_id, name, base_price_minor, qty, note, tax_rate_bp, sent
+	rows, err := t.tx.QueryContext(ctx, `SELECT order_id, id, item_id, name, base_price_minor, qty, note, tax_rate_bp, sent,
+		COALESCE(submission_id, ''), pending
 		FROM order_lines WHERE order_id IN (SELECT value FROM json_each(?))
 		ORDER BY order_id, position`, idsJSON)
 	if err != nil {
@@ -241,7 +242,7 @@ func (t *tx) loadLines(ctx context.Context, list []pos.Order, index map[string]i
 		var orderID string
 		var l pos.Line
 		if err := rows.Scan(&orderID, &l.ID, &l.ItemID, &l.Name, &l.BasePrice, &l.Qty, &l.Note,
-			&l.TaxRateBP, &l.Sent); err != nil {
+			&l.TaxRateBP, &l.Sent, &l.Submission, &l.Pending); err != nil {
 			return err
 		}
 		o := &list[index[orderID]]
