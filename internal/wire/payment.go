@@ -51,6 +51,7 @@ const (
 type Intent struct {
 	ID        string       `json:"id"`
 	OrderID   string       `json:"order_id"`
+	ShareID   string       `json:"share_id,omitempty"` // the share of a split bill it pays
 	Method    string       `json:"method"`
 	Rail      string       `json:"rail,omitempty"`
 	Amount    money.Amount `json:"amount"`
@@ -144,6 +145,7 @@ type PayPage struct {
 	Lines       []Line    `json:"lines"`
 	Totals      Totals    `json:"totals"`
 	ExpiresAt   time.Time `json:"expires_at"`
+	Share       *Share    `json:"share,omitempty"` // the share of a split bill it pays
 }
 
 // PayWalletRequest is the body of POST /api/pay/{token}/wallet, sent by a

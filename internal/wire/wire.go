@@ -195,6 +195,8 @@ type Order struct {
 	// ReceiptPath is the order's e-receipt page (a signed link that works
 	// without logging in), printed on receipts as a QR code.
 	ReceiptPath string `json:"receipt_path,omitempty"`
+	// OpenedByDiner: a diner's submission opened the order (no staff).
+	OpenedByDiner bool `json:"opened_by_diner,omitempty"`
 }
 
 // Line is one item on an order, with its chosen modifiers and note.
@@ -209,6 +211,10 @@ type Line struct {
 	TaxRateBP int            `json:"tax_rate_bp"`
 	Total     money.Amount   `json:"total"`
 	Sent      bool           `json:"sent,omitempty"`
+	// SubmissionID names the diner submission the line came with; Pending
+	// lines wait for the staff and count in no total (diner.go).
+	SubmissionID string `json:"submission_id,omitempty"`
+	Pending      bool   `json:"pending,omitempty"`
 }
 
 // LineModifier is a modifier as it was when the line was added.
@@ -226,6 +232,7 @@ type Totals struct {
 	Total    money.Amount `json:"total"`
 	Paid     money.Amount `json:"paid"`
 	Due      money.Amount `json:"due"`
+	Tips     money.Amount `json:"tips"` // paid on top of the bill
 }
 
 // Tender is a payment applied to an order.
@@ -321,4 +328,7 @@ type Event struct {
 	Code   string      `json:"code,omitempty"`
 	Bridge *BridgeInfo `json:"bridge,omitempty"`
 	Job    *JobStatus  `json:"job,omitempty"`
+	// Submission and Service carry table-side ordering events (diner.go).
+	Submission *Submission     `json:"submission,omitempty"`
+	Service    *ServiceRequest `json:"service,omitempty"`
 }

@@ -175,7 +175,9 @@ func New(ctx context.Context, cfg Config) (*Daemon, error) {
 	d.svc = pos.NewService(db, pcfg, pos.Deps{Now: cfg.Now, Log: cfg.Logger, Signer: signer, Rails: cfg.Rails, LinkKey: key,
 		OnOrder:   func(o pos.Order) { api.OrderEvent(o); api.BridgeOrder(o) },
 		OnPayment: func(in pos.Intent) { api.PaymentEvent(in); api.BridgePayment(in) },
-		OnWallet:  func(m pos.Member) { api.WalletEvent(m) }})
+		OnWallet:  func(m pos.Member) { api.WalletEvent(m) },
+		OnShares:  func(storeID, orderID string) { api.SharesEvent(storeID, orderID) },
+		OnDiner:   func(e pos.DinerEvent) { api.DinerEvent(e) }})
 	api = httpapi.New(life, d.svc, h, httpapi.Config{OriginPatterns: cfg.OriginPatterns, SecureCookies: cfg.SecureCookies,
 		ReceiptKey: key, PublicURL: cfg.PublicURL, Relay: relay.New(), BridgeSigner: bridgeSigner}, cfg.Logger, cfg.Now)
 	if cfg.DemoBridge {

@@ -399,6 +399,9 @@ func (s *Server) printReceipt(conns []*relay.Conn, o pos.Order, jobID, rail, pay
 		Table: wo.TableName, Cashier: cashier, Time: s.now(), Subtotal: wo.Totals.Subtotal, Tax: wo.Totals.Tax,
 		Total: wo.Totals.Total, Paid: paid, Change: change, Rail: rail, PayerRef: payerRef}
 	for _, l := range wo.Lines {
+		if l.Pending {
+			continue // not accepted: not on the bill
+		}
 		pl := wire.PrintLine{Name: l.Name, Qty: l.Qty, UnitPrice: l.UnitPrice, Total: l.Total, Note: l.Note}
 		for _, m := range l.Modifiers {
 			pl.Modifiers = append(pl.Modifiers, m.Name)

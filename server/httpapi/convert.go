@@ -53,11 +53,11 @@ func orderOut(o pos.Order, taxInclusive bool, tableNames map[string]string) wire
 	t := pos.ComputeTotals(o, taxInclusive)
 	out := wire.Order{ID: o.ID, Number: o.Number, TableID: o.TableID, TableName: tableNames[o.TableID], Status: string(o.Status),
 		Lines: []wire.Line{}, Version: o.Version, CreatedBy: o.CreatedBy, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
-		ClosedAt: o.ClosedAt, VoidReason: o.VoidReason,
-		Totals: wire.Totals{Subtotal: m(t.Subtotal), Tax: m(t.Tax), Total: m(t.Total), Paid: m(t.Paid), Due: m(t.Due)}}
+		ClosedAt: o.ClosedAt, VoidReason: o.VoidReason, OpenedByDiner: o.TableID != "" && o.CreatedBy == "",
+		Totals: wire.Totals{Subtotal: m(t.Subtotal), Tax: m(t.Tax), Total: m(t.Total), Paid: m(t.Paid), Due: m(t.Due), Tips: m(t.Tips)}}
 	for _, l := range o.Lines {
 		wl := wire.Line{ID: l.ID, ItemID: l.ItemID, Name: l.Name, UnitPrice: m(l.UnitPrice()), Qty: l.Qty, Note: l.Note,
-			TaxRateBP: l.TaxRateBP, Total: m(l.Total()), Sent: l.Sent}
+			TaxRateBP: l.TaxRateBP, Total: m(l.Total()), Sent: l.Sent, SubmissionID: l.Submission, Pending: l.Pending}
 		for _, md := range l.Modifiers {
 			wl.Modifiers = append(wl.Modifiers, wire.LineModifier{ID: md.ID, Name: md.Name, Price: m(md.Price)})
 		}

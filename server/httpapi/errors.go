@@ -35,7 +35,7 @@ func statusOf(c pos.Code) int {
 		return http.StatusConflict
 	case pos.CodeNotAccepted, pos.CodeNotPaymentCode, pos.CodeBadTableLink, pos.CodeCodeInvalid, pos.CodeTokenInvalid, pos.CodeLimit, pos.CodeRefundTooMuch:
 		return http.StatusUnprocessableEntity
-	case pos.CodeCodeExpired, pos.CodeTokenExpired:
+	case pos.CodeCodeExpired, pos.CodeTokenExpired, pos.CodeTableSessionEnded:
 		return http.StatusGone
 	}
 	return http.StatusInternalServerError

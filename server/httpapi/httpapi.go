@@ -56,6 +56,7 @@ type Server struct {
 	log      *slog.Logger
 	now      func() time.Time
 	throttle *limiter
+	diners   dinerLimits     // set by registerDiner
 	ctx      context.Context // ends WebSocket streams at shutdown
 }
 
@@ -103,6 +104,8 @@ func (s *Server) Register(mux *http.ServeMux) {
 	s.registerPayments(mux)
 	s.registerBridges(mux)
 	s.registerTables(mux)
+	s.registerDiner(mux)
+	s.registerSplit(mux)
 	mux.Handle("/api/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, wire.Error{Error: wire.ErrorBody{Code: wire.CodeNotFound, Message: "no such API endpoint"}})
 	}))
@@ -485,4 +488,7 @@ func (s *Server) OrderEvent(o pos.Order) {
 		return
 	}
 	s.hub.Publish(storeTopic(o.StoreID), b)
+	if o.TableID != "" {
+		s.hub.Publish(tableTopic(o.StoreID, o.TableID), b) // the table's phones
+	}
 }

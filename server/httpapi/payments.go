@@ -68,6 +68,7 @@ func (s *Server) PaymentEvent(in pos.Intent) {
 	}
 	s.hub.Publish(storeTopic(in.StoreID), b)
 	s.hub.Publish(intentTopic(in.ID), b)
+	s.tablePayment(s.ctx, in, b)
 	if in.MemberID != "" {
 		s.hub.Publish(memberTopic(in.MemberID), b)
 	}
@@ -85,7 +86,7 @@ func (s *Server) WalletEvent(m pos.Member) {
 
 func intentOut(in pos.Intent, refunds []pos.Refund) wire.Intent {
 	m := func(v int64) money.Amount { return money.New(v, in.Currency) }
-	out := wire.Intent{ID: in.ID, OrderID: in.OrderID, Method: string(in.Method), Rail: in.Rail, Amount: m(in.Amount), Tip: m(in.Tip),
+	out := wire.Intent{ID: in.ID, OrderID: in.OrderID, ShareID: in.ShareID, Method: string(in.Method), Rail: in.Rail, Amount: m(in.Amount), Tip: m(in.Tip),
 		Status: string(in.Status), PayerRef: in.PayerRef, RailRef: in.RailRef, Reason: in.Reason, Refunded: m(in.Refunded),
 		CreatedAt: in.CreatedAt, UpdatedAt: in.UpdatedAt}
 	if in.Status.Live() && !in.Deadline.IsZero() {
@@ -303,8 +304,13 @@ func (s *Server) payPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	wo := orderOut(v.Order, v.Restaurant.TaxInclusive, map[string]string{v.Order.TableID: v.TableName})
-	writeJSON(w, http.StatusOK, wire.PayPage{Intent: intentOut(v.Intent, nil), StoreName: v.Restaurant.Name, TableName: v.TableName,
-		OrderNumber: v.Order.Number, Lines: wo.Lines, Totals: wo.Totals, ExpiresAt: v.ExpiresAt})
+	out := wire.PayPage{Intent: intentOut(v.Intent, nil), StoreName: v.Restaurant.Name, TableName: v.TableName,
+		OrderNumber: v.Order.Number, Lines: billLines(wo.Lines), Totals: wo.Totals, ExpiresAt: v.ExpiresAt}
+	if sh := v.Share; sh != nil {
+		out.Share = &wire.Share{ID: sh.ID, Kind: string(sh.Kind), Position: sh.Position, Parts: sh.Parts,
+			Amount: money.New(sh.Amount, sh.Currency), Status: string(sh.Status), LineIDs: sh.LineIDs, Tip: money.New(v.Intent.Tip, sh.Currency)}
+	}
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 

@@ -50,6 +50,7 @@ func (s *Server) receiptPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := receiptView{Store: rest, Order: s.orderOut(o, rest.TaxInclusive, names)}
+	v.Order.Lines = billLines(v.Order.Lines) // a receipt lists what was billed
 	v.Time = o.CreatedAt
 	if o.ClosedAt != nil {
 		v.Time = *o.ClosedAt
@@ -128,7 +129,8 @@ table{width:100%;border-collapse:collapse;margin:12px 0}td{padding:4px 0;vertica
 <table aria-label="Items">{{range .Order.Lines}}<tr><td>{{.Qty}} × {{.Name}}{{if .Modifiers}}<div class="mods">{{range $i, $m := .Modifiers}}{{if $i}}, {{end}}{{$m.Name}}{{end}}</div>{{end}}{{with .Note}}<div class="mods">“{{.}}”</div>{{end}}</td><td class="n">{{.Total}}</td></tr>{{end}}
 <tr><td>Subtotal</td><td class="n">{{.Order.Totals.Subtotal}}</td></tr>
 <tr><td>Tax{{if .Store.TaxInclusive}} (included){{end}}</td><td class="n">{{.Order.Totals.Tax}}</td></tr>
-<tr class="total"><td>Total</td><td class="n" data-testid="receipt-total" data-minor="{{.Order.Totals.Total.Minor}}">{{.Order.Totals.Total}}</td></tr></table>
+<tr class="total"><td>Total</td><td class="n" data-testid="receipt-total" data-minor="{{.Order.Totals.Total.Minor}}">{{.Order.Totals.Total}}</td></tr>
+{{if .Order.Totals.Tips.Minor}}<tr><td>Tips</td><td class="n" data-testid="receipt-tips" data-minor="{{.Order.Totals.Tips.Minor}}">{{.Order.Totals.Tips}}</td></tr>{{end}}</table>
 {{if .Payments}}<table aria-label="Payments">{{range .Payments}}<tr><td>{{.Way}}{{with .Payer}} <span class="muted">{{.}}</span>{{end}}{{with .Note}} <span class="muted">({{.}})</span>{{end}}</td><td class="n">{{.Amount}}</td></tr>{{end}}</table>{{end}}
 <p class="muted">Thank you! 谢谢惠顾</p>{{end}}
 </main></body></html>

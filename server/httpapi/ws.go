@@ -27,6 +27,13 @@ func memberTopic(id string) string { return "member:" + id }
 // stream sends a topic's events to one WebSocket client until it leaves,
 // falls behind, or the server shuts down.
 func (s *Server) stream(w http.ResponseWriter, r *http.Request, topic string) error {
+	return s.streamUntil(w, r, []string{topic}, nil)
+}
+
+// streamUntil sends the events of one or two topics to one WebSocket
+// client, like stream, and also ends after sending an event for which last
+// (if set) reports true.
+func (s *Server) streamUntil(w http.ResponseWriter, r *http.Request, topics []string, last func([]byte) bool) error {
 	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: s.cfg.OriginPatterns})
 	if err != nil {
 		// Accept has answered the client already (e.g. 403 for a foreign Origin).
@@ -35,8 +42,15 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, topic string) er
 	}
 	defer c.CloseNow()
 	c.SetReadLimit(4 << 10)
-	sub := s.hub.Subscribe(topic, 64)
+	sub := s.hub.Subscribe(topics[0], 64)
 	defer sub.Close()
+	var more <-chan []byte // a nil channel (no second topic) never delivers
+	var moreDone <-chan struct{}
+	if len(topics) > 1 {
+		sub2 := s.hub.Subscribe(topics[1], 64)
+		defer sub2.Close()
+		more, moreDone = sub2.C(), sub2.Done()
+	}
 
 	// Terminals send nothing we need; CloseRead answers control frames and
 	// ends ctx when the client goes away.
@@ -68,7 +82,18 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, topic string) er
 		case <-sub.Done():
 			c.Close(websocket.StatusTryAgainLater, "too slow; reconnect and reload")
 			return nil
+		case <-moreDone:
+			c.Close(websocket.StatusTryAgainLater, "too slow; reconnect and reload")
+			return nil
 		case b := <-sub.C():
+			if err := send(b); err != nil {
+				return nil
+			}
+			if last != nil && last(b) {
+				c.Close(websocket.StatusNormalClosure, "done")
+				return nil
+			}
+		case b := <-more:
 			if err := send(b); err != nil {
 				return nil
 			}

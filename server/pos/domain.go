@@ -180,6 +180,11 @@ type Line struct {
 	Note      string
 	TaxRateBP int
 	Sent      bool
+	// Submission is the diner submission the line came with, if any;
+	// Pending lines wait for the staff to accept them and count in no
+	// total, bill or ticket.
+	Submission string
+	Pending    bool
 }
 
 // LineModifier is a modifier as it was when the line was added.
@@ -196,12 +201,14 @@ const TenderVoid = "void"
 
 // Tender is a payment applied to an order.
 type Tender struct {
-	ID        string
-	OrderID   string
-	Kind      string // "cash", a rail ("wallet", "wechat", ...) or TenderVoid
-	Amount    int64  // applied to the order
-	Tendered  int64  // handed over
-	Change    int64  // given back
+	ID       string
+	OrderID  string
+	Kind     string // "cash", a rail ("wallet", "wechat", ...) or TenderVoid
+	Amount   int64  // applied to the order
+	Tendered int64  // handed over
+	Change   int64  // given back
+	// Tip is paid on top of Amount (to the tips account, not the bill).
+	Tip       int64
 	CreatedBy string
 	CreatedAt time.Time
 }

@@ -92,9 +92,12 @@ const (
 
 // Intent is one attempt to take a payment for an order.
 type Intent struct {
-	ID       string
-	StoreID  string
-	OrderID  string
+	ID      string
+	StoreID string
+	OrderID string
+	// ShareID is the share of a split bill the intent pays, or empty for
+	// a payment of what the whole order owes.
+	ShareID  string
 	Method   Method
 	Rail     string // empty for a QR intent until the payer picks a rail
 	Amount   int64  // what the order owed when the intent was made

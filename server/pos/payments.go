@@ -137,7 +137,7 @@ func (s *Service) moveIntent(ctx context.Context, tx Tx, in *Intent, to IntentSt
 		}
 		return err
 	}
-	return nil
+	return s.syncShare(ctx, tx, *in)
 }
 
 // ---- merchant-presented QR ----
@@ -160,12 +160,12 @@ func (s *Service) IssueToken(ctx context.Context, a Actor, intentID string) (str
 		if in.Method != MethodQR || in.Status != IntentCreated {
 			return &Error{Code: CodeConflict, Message: fmt.Sprintf("this payment is %s", in.Status)}
 		}
-		o, err := tx.OrderByID(ctx, a.StoreID, in.OrderID)
+		b, err := loadBill(ctx, tx, a.StoreID, in.OrderID)
 		if err != nil {
 			return err
 		}
-		stale = o.Version != in.OrderVersion || !o.Status.Active()
-		return nil
+		stale, err = intentStale(ctx, tx, in, b)
+		return err
 	})
 	if err != nil {
 		return "", token.PaymentClaims{}, err
@@ -205,6 +205,8 @@ type PayView struct {
 	Restaurant Restaurant
 	TableName  string
 	ExpiresAt  time.Time
+	// Share is the share of a split bill the payment is for, if any.
+	Share *Share
 }
 
 // PayPage checks a payment token and returns what it pays for. Anyone
@@ -230,6 +232,13 @@ func (s *Service) PayPage(ctx context.Context, tok string) (PayView, error) {
 			if t, err := tx.TableByID(ctx, c.StoreID, v.Order.TableID); err == nil {
 				v.TableName = t.Name
 			}
+		}
+		if v.Intent.ShareID != "" {
+			sh, err := tx.ShareByID(ctx, c.StoreID, v.Intent.ShareID)
+			if err != nil {
+				return err
+			}
+			v.Share = &sh
 		}
 		return nil
 	})
@@ -282,6 +291,13 @@ func (s *Service) PayWithWallet(ctx context.Context, tok, credential string, tip
 		}
 		if in.Amount != c.Amount.Minor || in.Currency != c.Amount.Currency {
 			return refuse(CodeTokenInvalid, "this QR code does not match the bill")
+		}
+		if in.ShareID != "" {
+			// A share's tip was chosen with the share.
+			if tip != 0 && tip != in.Tip {
+				return invalid("tip", "the tip was chosen with your share; go back to the bill to change it")
+			}
+			tip = in.Tip
 		}
 		in.Rail, in.Tip = RailWallet, tip
 		o, err = s.settleWallet(ctx, tx, &in, dev, true, nil)
@@ -423,8 +439,11 @@ func (s *Service) settleWallet(ctx context.Context, tx Tx, in *Intent, dev Devic
 		}
 		b = &loaded
 	}
-	o := b.order
-	if o.Version != in.OrderVersion || !o.Status.Active() {
+	stale, err := intentStale(ctx, tx, *in, *b)
+	if err != nil {
+		return Order{}, err
+	}
+	if stale {
 		if err := s.moveIntent(ctx, tx, in, IntentCancelled, "the bill changed"); err != nil {
 			return Order{}, err
 		}
@@ -488,7 +507,7 @@ func (s *Service) settleWallet(ctx context.Context, tx Tx, in *Intent, dev Devic
 // when it is paid in full.
 func (s *Service) applyTender(ctx context.Context, tx Tx, b bill, in Intent) (Order, error) {
 	o := b.order
-	tn := Tender{ID: in.ID, OrderID: o.ID, Kind: in.Rail, Amount: in.Amount, Tendered: in.Amount, CreatedBy: in.CreatedBy, CreatedAt: s.clock()}
+	tn := Tender{ID: in.ID, OrderID: o.ID, Kind: in.Rail, Amount: in.Amount, Tendered: in.Amount, Tip: in.Tip, CreatedBy: in.CreatedBy, CreatedAt: s.clock()}
 	if err := tx.CreateTender(ctx, tn); err != nil {
 		return Order{}, err
 	}
@@ -987,7 +1006,7 @@ func (s *Service) VoidPayment(ctx context.Context, a Actor, key, intentID, reaso
 			return Intent{}, err
 		}
 		now := s.clock()
-		tn := Tender{ID: "void-" + in.ID, OrderID: ord.ID, Kind: TenderVoid, Amount: in.Amount, CreatedBy: a.StaffID, CreatedAt: now}
+		tn := Tender{ID: "void-" + in.ID, OrderID: ord.ID, Kind: TenderVoid, Amount: in.Amount, Tip: in.Tip, CreatedBy: a.StaffID, CreatedAt: now}
 		if err := tx.CreateTender(ctx, tn); err != nil {
 			return Intent{}, err
 		}

@@ -49,9 +49,11 @@ type Service struct {
 	notify    func(Order)
 	onPayment func(Intent)
 	onWallet  func(Member)
+	onShares  func(storeID, orderID string)
 	signer    *token.Signer
 	rails     map[string]Rail
 	linkKey   []byte
+	onDiner   func(DinerEvent)
 }
 
 // Deps are a Service's collaborators.
@@ -68,6 +70,9 @@ type Deps struct {
 	// OnWallet, if set, is called after a wallet's balance changed other
 	// than by a payment (a top-up), outside any transaction.
 	OnWallet func(Member)
+	// OnShares, if set, is called after the shares of a split bill were
+	// made or replaced (their payments report through OnPayment).
+	OnShares func(storeID, orderID string)
 	// Signer issues the one-time payment tokens of merchant QR codes.
 	Signer *token.Signer
 	// Rails are the external payment networks this store accepts, by
@@ -75,6 +80,9 @@ type Deps struct {
 	Rails map[string]Rail
 	// LinkKey signs the table links of QR stickers (token.TableLink).
 	LinkKey []byte
+	// OnDiner, if set, is called after committed changes of table-side
+	// ordering (submissions, service requests, cleared tables).
+	OnDiner func(DinerEvent)
 }
 
 // NewService returns a Service over store.
@@ -88,11 +96,17 @@ func NewService(store Store, cfg Config, d Deps) *Service {
 	if d.OnWallet == nil {
 		d.OnWallet = func(Member) {}
 	}
+	if d.OnShares == nil {
+		d.OnShares = func(string, string) {}
+	}
+	if d.OnDiner == nil {
+		d.OnDiner = func(DinerEvent) {}
+	}
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
 	return &Service{store: store, cfg: cfg, now: d.Now, log: d.Log, notify: d.OnOrder, onPayment: d.OnPayment, onWallet: d.OnWallet,
-		signer: d.Signer, rails: d.Rails, linkKey: d.LinkKey}
+		onShares: d.OnShares, signer: d.Signer, rails: d.Rails, linkKey: d.LinkKey, onDiner: d.OnDiner}
 }
 
 // Actor is the logged-in staff member a request comes from.
@@ -633,7 +647,7 @@ func (s *Service) SendToKitchen(ctx context.Context, a Actor, key, orderID strin
 	return s.changeOrder(ctx, a, key, "send", orderID, orderID, func(tx Tx, o *Order) error {
 		n := 0
 		for i := range o.Lines {
-			if !o.Lines[i].Sent {
+			if !o.Lines[i].Sent && !o.Lines[i].Pending {
 				o.Lines[i].Sent = true
 				n++
 			}

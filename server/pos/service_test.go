@@ -37,7 +37,7 @@ type fixture struct {
 	events  atomic.Int64
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	ctx := t.Context()
 	db, err := sqlite.Open(ctx, t.TempDir()+"/qrpos.db")

@@ -20,7 +20,10 @@ type Store interface {
 // error that wraps ErrConflict.
 type Tx interface {
 	PaymentTx
+	ShareTx
 	BridgeTx
+	TableSessionTx
+	SubmissionTx
 	// Restaurants (stores).
 	CreateRestaurant(ctx context.Context, r Restaurant) error
 	RestaurantByID(ctx context.Context, id string) (Restaurant, error)

@@ -27,6 +27,8 @@ type Totals struct {
 	Paid int64
 	// Due is Total - Paid, never negative.
 	Due int64
+	// Tips is what was paid on top of the bill, in tips.
+	Tips int64
 	// TaxByRate breaks Tax down by rate in basis points.
 	TaxByRate map[int]int64
 }
@@ -50,6 +52,9 @@ func ComputeTotals(o Order, taxInclusive bool) Totals {
 	t := Totals{TaxByRate: map[int]int64{}}
 	gross := map[int]int64{}
 	for _, l := range o.Lines {
+		if l.Pending {
+			continue // a diner's line the staff have not accepted
+		}
 		lt := l.Total()
 		t.Subtotal += lt
 		gross[l.TaxRateBP] += lt
@@ -79,8 +84,10 @@ func ComputeTotals(o Order, taxInclusive bool) Totals {
 	for _, tn := range o.Tenders {
 		if tn.Kind == TenderVoid {
 			t.Paid -= tn.Amount
+			t.Tips -= tn.Tip
 		} else {
 			t.Paid += tn.Amount
+			t.Tips += tn.Tip
 		}
 	}
 	t.Due = max(t.Total-t.Paid, 0)

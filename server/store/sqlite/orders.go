@@ -52,8 +52,8 @@ func (t *tx) insertLines(ctx context.Context, orderID string, lines []pos.Line) 
 		return nil
 	}
 	ls, err := t.tx.PrepareContext(ctx, `INSERT INTO order_lines
-		(order_id, position, id, item_id, name, base_price_minor, qty, note, tax_rate_bp, sent)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		(order_id, position, id, item_id, name, base_price_minor, qty, note, tax_rate_bp, sent, submission_id, pending)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func (t *tx) insertLines(ctx context.Context, orderID string, lines []pos.Line) 
 	var ms *stmt
 	for i, l := range lines {
 		if _, err := ls.ExecContext(ctx, orderID, i, l.ID, l.ItemID, l.Name, l.BasePrice, l.Qty,
-			l.Note, l.TaxRateBP, l.Sent); err != nil {
+			l.Note, l.TaxRateBP, l.Sent, nullString(l.Submission), l.Pending); err != nil {
 			return fmt.Errorf("line %s: %w", l.ID, err)
 		}
 		for j, m := range l.Modifiers {
@@ -230,7 +230,8 @@ func (t *tx) orders(ctx context.Context, where string, args []any, limit int) ([
 }
 
 func (t *tx) loadLines(ctx context.Context, list []pos.Order, index map[string]int, idsJSON string) error {
-	rows, err := t.tx.QueryContext(ctx, `SELECT order_id, id, item_id, name, base_price_minor, qty, note, tax_rate_bp, sent
+	rows, err := t.tx.QueryContext(ctx, `SELECT order_id, id, item_id, name, base_price_minor, qty, note, tax_rate_bp, sent,
+		COALESCE(submission_id, ''), pending
 		FROM order_lines WHERE order_id IN (SELECT value FROM json_each(?))
 		ORDER BY order_id, position`, idsJSON)
 	if err != nil {
@@ -241,7 +242,7 @@ func (t *tx) loadLines(ctx context.Context, list []pos.Order, index map[string]i
 		var orderID string
 		var l pos.Line
 		if err := rows.Scan(&orderID, &l.ID, &l.ItemID, &l.Name, &l.BasePrice, &l.Qty, &l.Note,
-			&l.TaxRateBP, &l.Sent); err != nil {
+			&l.TaxRateBP, &l.Sent, &l.Submission, &l.Pending); err != nil {
 			return err
 		}
 		o := &list[index[orderID]]
@@ -279,7 +280,7 @@ func (t *tx) loadLines(ctx context.Context, list []pos.Order, index map[string]i
 
 func (t *tx) loadTenders(ctx context.Context, list []pos.Order, index map[string]int, idsJSON string) error {
 	rows, err := t.tx.QueryContext(ctx, `SELECT id, order_id, kind, amount_minor, tendered_minor, change_minor,
-		COALESCE(created_by, ''), created_at
+		tip_minor, COALESCE(created_by, ''), created_at
 		FROM tenders WHERE order_id IN (SELECT value FROM json_each(?))
 		ORDER BY order_id, position`, idsJSON)
 	if err != nil {
@@ -290,7 +291,7 @@ func (t *tx) loadTenders(ctx context.Context, list []pos.Order, index map[string
 		var td pos.Tender
 		var created int64
 		if err := rows.Scan(&td.ID, &td.OrderID, &td.Kind, &td.Amount, &td.Tendered, &td.Change,
-			&td.CreatedBy, &created); err != nil {
+			&td.Tip, &td.CreatedBy, &created); err != nil {
 			return err
 		}
 		td.CreatedAt = fromMicros(created)
@@ -310,9 +311,9 @@ func (t *tx) CreateTender(ctx context.Context, td pos.Tender) error {
 
 func (t *tx) insertTender(ctx context.Context, td pos.Tender) error {
 	_, err := t.tx.ExecContext(ctx, `INSERT INTO tenders
-		(id, order_id, position, kind, amount_minor, tendered_minor, change_minor, created_by, created_at)
-		VALUES (?, ?, (SELECT COALESCE(MAX(position), -1) + 1 FROM tenders WHERE order_id = ?), ?, ?, ?, ?, ?, ?)`,
-		td.ID, td.OrderID, td.OrderID, td.Kind, td.Amount, td.Tendered, td.Change,
+		(id, order_id, position, kind, amount_minor, tendered_minor, change_minor, tip_minor, created_by, created_at)
+		VALUES (?, ?, (SELECT COALESCE(MAX(position), -1) + 1 FROM tenders WHERE order_id = ?), ?, ?, ?, ?, ?, ?, ?)`,
+		td.ID, td.OrderID, td.OrderID, td.Kind, td.Amount, td.Tendered, td.Change, td.Tip,
 		nullString(td.CreatedBy), micros(td.CreatedAt))
 	return err
 }

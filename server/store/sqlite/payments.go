@@ -37,17 +37,20 @@ func inList(n int) string {
 
 // Intents.
 
-// CreateIntent inserts an intent. The partial unique index
-// intents_one_live_per_order refuses a second live intent of one order.
+// CreateIntent inserts an intent. The partial unique indexes
+// intents_one_live_per_order and intents_one_live_per_share refuse a
+// second live intent of one order (among those that pay no share) or of
+// one share.
 func (t *tx) CreateIntent(ctx context.Context, in pos.Intent) error {
 	_, err := t.tx.ExecContext(ctx, `INSERT INTO intents
 		(id, store_id, order_id, method, rail, amount_minor, tip_minor, currency, order_version, status,
 		 terminal_id, member_id, payer_ref, rail_ref, reason, refunded_minor, created_by, created_at,
-		 updated_at, deadline, version)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		 updated_at, deadline, version, share_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		in.ID, in.StoreID, in.OrderID, string(in.Method), in.Rail, in.Amount, in.Tip, in.Currency, in.OrderVersion,
 		string(in.Status), in.TerminalID, nullString(in.MemberID), in.PayerRef, in.RailRef, in.Reason, in.Refunded,
-		nullString(in.CreatedBy), micros(in.CreatedAt), micros(in.UpdatedAt), nullDeadline(in.Deadline), in.Version)
+		nullString(in.CreatedBy), micros(in.CreatedAt), micros(in.UpdatedAt), nullDeadline(in.Deadline), in.Version,
+		nullString(in.ShareID))
 	if err != nil {
 		return fail("create intent "+in.ID, err)
 	}
@@ -56,7 +59,7 @@ func (t *tx) CreateIntent(ctx context.Context, in pos.Intent) error {
 
 const intentCols = `id, store_id, order_id, method, rail, amount_minor, tip_minor, currency, order_version, status,
 	terminal_id, COALESCE(member_id, ''), payer_ref, rail_ref, reason, refunded_minor, COALESCE(created_by, ''),
-	created_at, updated_at, deadline, version`
+	created_at, updated_at, deadline, version, COALESCE(share_id, '')`
 
 func scanIntent(s rowScanner) (pos.Intent, error) {
 	var in pos.Intent
@@ -65,7 +68,7 @@ func scanIntent(s rowScanner) (pos.Intent, error) {
 	var deadline sql.NullInt64
 	if err := s.Scan(&in.ID, &in.StoreID, &in.OrderID, &method, &in.Rail, &in.Amount, &in.Tip, &in.Currency,
 		&in.OrderVersion, &status, &in.TerminalID, &in.MemberID, &in.PayerRef, &in.RailRef, &in.Reason,
-		&in.Refunded, &in.CreatedBy, &created, &updated, &deadline, &in.Version); err != nil {
+		&in.Refunded, &in.CreatedBy, &created, &updated, &deadline, &in.Version, &in.ShareID); err != nil {
 		return pos.Intent{}, err
 	}
 	in.Method, in.Status = pos.Method(method), pos.IntentStatus(status)

@@ -56,7 +56,9 @@ func Run(t *testing.T, open func(t *testing.T) pos.Store) {
 		{"Limits", testLimits},
 		{"Ledger", testLedger},
 		{"PaymentRollback", testPaymentRollback},
+		{"Shares", testShares}, {"LiveShareIntents", testLiveShareIntents},
 		{"PairingCodes", testPairingCodes}, {"Bridges", testBridges}, {"KitchenLines", testKitchenLines},
+		{"TableSessions", testTableSessions}, {"Submissions", testSubmissions}, {"PendingLines", testPendingLines},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
