@@ -324,19 +324,19 @@ func (t *tx) DeleteSessionsOf(ctx context.Context, storeID, staffID string) erro
 // Tables.
 
 func (t *tx) CreateTable(ctx context.Context, tb pos.Table) error {
-	_, err := t.tx.ExecContext(ctx, `INSERT INTO tables (id, store_id, name, seats, position)
-		VALUES (?, ?, ?, ?, ?)`, tb.ID, tb.StoreID, tb.Name, tb.Seats, tb.Position)
+	_, err := t.tx.ExecContext(ctx, `INSERT INTO tables (id, store_id, name, seats, position, area_id)
+		VALUES (?, ?, ?, ?, ?, ?)`, tb.ID, tb.StoreID, tb.Name, tb.Seats, tb.Position, nullString(tb.AreaID))
 	if err != nil {
 		return fail("create table "+tb.ID, err)
 	}
 	return nil
 }
 
-const tableCols = `id, store_id, name, seats, position`
+const tableCols = `id, store_id, name, seats, position, COALESCE(area_id, '')`
 
 func scanTable(s rowScanner) (pos.Table, error) {
 	var tb pos.Table
-	err := s.Scan(&tb.ID, &tb.StoreID, &tb.Name, &tb.Seats, &tb.Position)
+	err := s.Scan(&tb.ID, &tb.StoreID, &tb.Name, &tb.Seats, &tb.Position, &tb.AreaID)
 	return tb, err
 }
 
