@@ -218,6 +218,7 @@ func (b *base) shell(page, active string, content ...app.UI) app.UI {
 					link("topup", "Top-up", PathTopUp),
 					link("devices", "Devices", PathDevices),
 					app.If(b.isManager(), func() app.UI { return link("staff", "Staff", PathStaff) }),
+					app.If(b.isManager(), func() app.UI { return link("backoffice", "Back office", PathBackoffice) }),
 				),
 				&BridgeBadge{API: b.api},
 				app.Span().Class("who").DataSet("testid", "topbar-user").Text(who),

@@ -184,3 +184,11 @@ type AuditLog struct {
 	Entries []AuditEntry `json:"entries"`
 	Actions []string     `json:"actions"`
 }
+
+// Limits are a rail's risk limits (GET and PUT /api/limits/{rail}); zero
+// is no limit. Above PasswordFree the payer confirms on the phone.
+type Limits struct {
+	SingleMax    money.Amount `json:"single_max"`
+	DailyMax     money.Amount `json:"daily_max"`
+	PasswordFree money.Amount `json:"password_free"`
+}
