@@ -49,7 +49,9 @@ type groupDraft struct {
 type modDraft struct{ id, name, price string }
 
 // NewBOMenu returns the menu editor.
-func NewBOMenu(api *client.Client) *BOMenuPage { return &BOMenuPage{boBase: boBase{base: base{api: api}}} }
+func NewBOMenu(api *client.Client) *BOMenuPage {
+	return &BOMenuPage{boBase: boBase{base: base{api: api}}}
+}
 
 // OnNav loads the menu and follows changes.
 func (p *BOMenuPage) OnNav(ctx app.Context) {
@@ -473,7 +475,9 @@ func (p *BOMenuPage) itemRow(it wire.Item) app.UI {
 
 func (p *BOMenuPage) renderGroups() app.UI {
 	groups := slices.Clone(p.menu.ModifierGroups)
-	slices.SortFunc(groups, func(a, b wire.ModifierGroup) int { return cmp.Or(cmp.Compare(a.Position, b.Position), cmp.Compare(a.Name, b.Name)) })
+	slices.SortFunc(groups, func(a, b wire.ModifierGroup) int {
+		return cmp.Or(cmp.Compare(a.Position, b.Position), cmp.Compare(a.Name, b.Name))
+	})
 	return app.Section().Class("panel").Aria("label", "Option groups").DataSet("testid", "bo-groups").Body(
 		app.H2().Text("Options"),
 		app.Range(groups).Slice(func(i int) app.UI {

@@ -197,7 +197,9 @@ type BOAuditPage struct {
 }
 
 // NewBOAudit returns the audit log page.
-func NewBOAudit(api *client.Client) *BOAuditPage { return &BOAuditPage{boBase: boBase{base: base{api: api}}} }
+func NewBOAudit(api *client.Client) *BOAuditPage {
+	return &BOAuditPage{boBase: boBase{base: base{api: api}}}
+}
 
 // OnNav loads the log.
 func (p *BOAuditPage) OnNav(ctx app.Context) {

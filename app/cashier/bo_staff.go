@@ -24,7 +24,9 @@ type BOStaffPage struct {
 }
 
 // NewBOStaff returns the staff editor.
-func NewBOStaff(api *client.Client) *BOStaffPage { return &BOStaffPage{boBase: boBase{base: base{api: api}}} }
+func NewBOStaff(api *client.Client) *BOStaffPage {
+	return &BOStaffPage{boBase: boBase{base: base{api: api}}}
+}
 
 // OnNav loads the staff and follows changes.
 func (p *BOStaffPage) OnNav(ctx app.Context) {

@@ -29,7 +29,9 @@ type BOTablesPage struct {
 type tableDraft struct{ name, seats, area string }
 
 // NewBOTables returns the tables editor.
-func NewBOTables(api *client.Client) *BOTablesPage { return &BOTablesPage{boBase: boBase{base: base{api: api}}} }
+func NewBOTables(api *client.Client) *BOTablesPage {
+	return &BOTablesPage{boBase: boBase{base: base{api: api}}}
+}
 
 // OnNav loads tables and areas and follows changes.
 func (p *BOTablesPage) OnNav(ctx app.Context) {
@@ -64,7 +66,9 @@ func (p *BOTablesPage) reload(ctx app.Context) {
 				p.fail(ctx, err)
 				return
 			}
-			slices.SortFunc(ts, func(a, b wire.Table) int { return cmp.Or(cmp.Compare(a.Position, b.Position), cmp.Compare(a.Name, b.Name)) })
+			slices.SortFunc(ts, func(a, b wire.Table) int {
+				return cmp.Or(cmp.Compare(a.Position, b.Position), cmp.Compare(a.Name, b.Name))
+			})
 			p.tables, p.areas, p.loaded = ts, as, true
 			p.drafts, p.anames = map[string]*tableDraft{}, map[string]string{}
 			for _, t := range ts {

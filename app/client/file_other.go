@@ -9,4 +9,6 @@ import (
 )
 
 // ReadFile needs a browser.
-func ReadFile(ctx context.Context, input app.Value, limit int) ([]byte, error) { return nil, ErrNoBrowser }
+func ReadFile(ctx context.Context, input app.Value, limit int) ([]byte, error) {
+	return nil, ErrNoBrowser
+}
