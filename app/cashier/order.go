@@ -88,6 +88,8 @@ func (p *OrderPage) onEvent(ctx app.Context, ev wire.Event) {
 	case ev.Type == wire.EventMenuUpdated:
 		reloadMenu(ctx, p.api, func(m wire.Menu) { p.menu = m })
 	case ev.Type == wire.EventHello && p.loaded:
+		// (Re)connected: a menu change may have been missed too.
+		reloadMenu(ctx, p.api, func(m wire.Menu) { p.menu = m })
 		ctx.Async(func() {
 			o, err := p.api.Order(ctx, p.id)
 			ctx.Dispatch(func(ctx app.Context) {
