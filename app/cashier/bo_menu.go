@@ -28,6 +28,7 @@ type BOMenuPage struct {
 	items  map[string]*itemDraft
 	cats   map[string]string // category id -> name being typed
 	groups map[string]*groupDraft
+	saved  map[string]wire.Item // items as the server has them, by id
 
 	newCat   string
 	newItem  itemDraft
@@ -93,26 +94,39 @@ func (p *BOMenuPage) setMenu(ctx app.Context, m wire.Menu) {
 	}
 	p.menu, p.loaded = m, true
 	ctx.SetState(StateMenu, m)
-	old := p.items
-	p.items = map[string]*itemDraft{}
+	// Drafts keep their identity across reloads: the inputs' handlers hold
+	// them (go-app keeps a handler while its scope is unchanged).
+	if p.items == nil {
+		p.items, p.groups = map[string]*itemDraft{}, map[string]*groupDraft{}
+	}
 	for _, it := range m.Items {
-		if d, ok := old[it.ID]; ok && p.busy != it.ID && p.dirty(it, d) {
-			p.items[it.ID] = d
-			continue
+		fresh := itemDraft{name: it.Name, price: it.Price.Decimal(), tax: formatBP(it.TaxRateBP), cat: it.CategoryID, available: it.Available}
+		d, ok := p.items[it.ID]
+		switch {
+		case !ok:
+			p.items[it.ID] = &fresh
+		case !p.dirty(p.saved[it.ID], d) || p.busy == it.ID:
+			*d = fresh
 		}
-		p.items[it.ID] = &itemDraft{name: it.Name, price: it.Price.Decimal(), tax: formatBP(it.TaxRateBP), cat: it.CategoryID, available: it.Available}
+	}
+	p.saved = map[string]wire.Item{}
+	for _, it := range m.Items {
+		p.saved[it.ID] = it
 	}
 	p.cats = map[string]string{}
 	for _, c := range m.Categories {
 		p.cats[c.ID] = c.Name
 	}
-	p.groups = map[string]*groupDraft{}
 	for _, g := range m.ModifierGroups {
-		d := &groupDraft{name: g.Name, min: strconv.Itoa(g.Min), max: strconv.Itoa(g.Max)}
+		fresh := groupDraft{name: g.Name, min: strconv.Itoa(g.Min), max: strconv.Itoa(g.Max)}
 		for _, md := range g.Modifiers {
-			d.mods = append(d.mods, modDraft{id: md.ID, name: md.Name, price: md.Price.Decimal()})
+			fresh.mods = append(fresh.mods, modDraft{id: md.ID, name: md.Name, price: md.Price.Decimal()})
 		}
-		p.groups[g.ID] = d
+		if d, ok := p.groups[g.ID]; ok {
+			*d = fresh
+		} else {
+			p.groups[g.ID] = &fresh
+		}
 	}
 	if p.newItem.cat == "" && len(m.Categories) > 0 {
 		p.newItem.cat = sortedCategories(m)[0].ID
@@ -168,8 +182,9 @@ func photoID(path string) string {
 	return path[len(prefix) : len(prefix)+64]
 }
 
-func (p *BOMenuPage) saveItem(it wire.Item) app.EventHandler {
+func (p *BOMenuPage) saveItem(id string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
+		it := p.saved[id]
 		req, ok := p.itemRequest(it, p.items[it.ID], "item-"+it.ID)
 		if !ok {
 			return
@@ -181,8 +196,9 @@ func (p *BOMenuPage) saveItem(it wire.Item) app.EventHandler {
 	}
 }
 
-func (p *BOMenuPage) toggleSoldOut(it wire.Item) app.EventHandler {
+func (p *BOMenuPage) toggleSoldOut(id string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
+		it := p.saved[id]
 		p.save("item-"+it.ID, it.ID, func(ctx context.Context) error {
 			_, err := p.api.SetSoldOut(ctx, it.ID, !it.SoldOut)
 			return err
@@ -190,8 +206,9 @@ func (p *BOMenuPage) toggleSoldOut(it wire.Item) app.EventHandler {
 	}
 }
 
-func (p *BOMenuPage) uploadPhoto(it wire.Item) app.EventHandler {
+func (p *BOMenuPage) uploadPhoto(id string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
+		it := p.saved[id]
 		input := ctx.JSSrc()
 		form := "item-" + it.ID
 		p.save(form, it.ID, func(ctx context.Context) error {
@@ -242,8 +259,14 @@ func (p *BOMenuPage) addCategory(ctx app.Context, e app.Event) {
 	})
 }
 
-func (p *BOMenuPage) saveCategory(c wire.Category) app.EventHandler {
+func (p *BOMenuPage) saveCategory(id string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
+		var c wire.Category
+		for _, x := range p.menu.Categories {
+			if x.ID == id {
+				c = x
+			}
+		}
 		req := wire.CategoryRequest{ID: c.ID, Name: p.cats[c.ID], Position: c.Position}
 		p.save("category-"+c.ID, c.ID, func(ctx context.Context) error {
 			_, err := p.api.SaveCategory(ctx, req, false)
@@ -295,8 +318,14 @@ func (p *BOMenuPage) groupRequest(id string, d *groupDraft, pos int, form string
 	return req, true
 }
 
-func (p *BOMenuPage) saveGroup(g wire.ModifierGroup) app.EventHandler {
+func (p *BOMenuPage) saveGroup(id string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
+		var g wire.ModifierGroup
+		for _, x := range p.menu.ModifierGroups {
+			if x.ID == id {
+				g = x
+			}
+		}
 		req, ok := p.groupRequest(g.ID, p.groups[g.ID], g.Position, "group-"+g.ID)
 		if !ok {
 			return
@@ -362,7 +391,7 @@ func (p *BOMenuPage) renderCategories(cats []wire.Category) app.UI {
 				app.Button().Class("btn").Type("button").DataSet("testid", "bo-category-down").Aria("label", "Move "+c.Name+" down").
 					Disabled(i == len(cats)-1 || p.busy != "").OnClick(p.moveCategory(i, 1), app.EventScope(c.ID, i)).Text("↓"),
 				app.Button().Class("btn", "btn-primary").Type("button").DataSet("testid", "bo-category-save").Aria("label", "Save category "+c.Name).
-					Disabled(p.busy != "").OnClick(p.saveCategory(c), app.EventScope(c.ID)).Text("Save"),
+					Disabled(p.busy != "").OnClick(p.saveCategory(c.ID), app.EventScope(c.ID)).Text("Save"),
 				p.errorFor("category-"+c.ID),
 			)
 		})),
@@ -450,7 +479,7 @@ func (p *BOMenuPage) itemRow(it wire.Item) app.UI {
 			app.Label().Class("btn", "bo-upload").Body(
 				app.Span().Text("Photo…"),
 				app.Input().Type("file").Class("sr-only").Accept("image/jpeg,image/png").DataSet("testid", "bo-item-photo-input").
-					Aria("label", "Upload a photo of "+it.Name).OnChange(p.uploadPhoto(it), app.EventScope(it.ID)),
+					Aria("label", "Upload a photo of "+it.Name).OnChange(p.uploadPhoto(it.ID), app.EventScope(it.ID)),
 			),
 		),
 		app.Td().Body(cellInput("bo-item-name", "Name of "+it.Name, d.name, 22, func(v string) { d.name = v }, it.ID)),
@@ -463,11 +492,11 @@ func (p *BOMenuPage) itemRow(it wire.Item) app.UI {
 		app.Td().Body(
 			app.Button().Class("btn").Type("button").DataSet("testid", "bo-item-sold-out").DataSet("sold-out", it.SoldOut).
 				Aria("pressed", it.SoldOut).Aria("label", soldLabel+": "+it.Name).
-				Disabled(p.busy != "").OnClick(p.toggleSoldOut(it), app.EventScope(it.ID, it.SoldOut)).Text(soldLabel),
+				Disabled(p.busy != "").OnClick(p.toggleSoldOut(it.ID), app.EventScope(it.ID)).Text(soldLabel),
 		),
 		app.Td().Class("num").Body(
 			app.Button().Class("btn", "btn-primary").Type("button").DataSet("testid", "bo-item-save").Aria("label", "Save "+it.Name).
-				Disabled(p.busy != "").OnClick(p.saveItem(it), app.EventScope(it.ID)).Text(map[bool]string{true: "Saving…", false: "Save"}[p.busy == it.ID]),
+				Disabled(p.busy != "").OnClick(p.saveItem(it.ID), app.EventScope(it.ID)).Text(map[bool]string{true: "Saving…", false: "Save"}[p.busy == it.ID]),
 			p.errorFor("item-"+it.ID),
 		),
 	)
@@ -482,7 +511,7 @@ func (p *BOMenuPage) renderGroups() app.UI {
 		app.H2().Text("Options"),
 		app.Range(groups).Slice(func(i int) app.UI {
 			g := groups[i]
-			return p.groupForm(g.ID, g.Name, p.groups[g.ID], "group-"+g.ID, p.saveGroup(g))
+			return p.groupForm(g.ID, g.Name, p.groups[g.ID], "group-"+g.ID, p.saveGroup(g.ID))
 		}),
 		app.H3().Text("Add an option group"),
 		p.groupForm("", "new group", &p.newGroup, "new-group", p.addGroup),
@@ -498,12 +527,25 @@ func (p *BOMenuPage) groupForm(id, title string, d *groupDraft, form string, onS
 		cellInput("bo-group-min", "Fewest choices of "+title, d.min, 3, func(v string) { d.min = v }, form),
 		cellInput("bo-group-max", "Most choices of "+title+" (0: no limit)", d.max, 3, func(v string) { d.max = v }, form),
 		app.Ul().Class("bo-list").Body(app.Range(d.mods).Slice(func(i int) app.UI {
-			m := &d.mods[i]
+			m := d.mods[i]
+			// The handlers index d at the time of the event: d.mods may
+			// have been replaced by a reload since this render.
+			set := func(f func(*modDraft)) func(string) {
+				return func(v string) {
+					if i < len(d.mods) {
+						f(&d.mods[i])
+					}
+				}
+			}
 			return app.Li().DataSet("testid", "bo-modifier-row").Body(
-				cellInput("bo-modifier-name", "Option name", m.name, 16, func(v string) { m.name = v }, form, i),
-				cellInput("bo-modifier-price", "Option price", m.price, 7, func(v string) { m.price = v }, form, i),
+				cellInput("bo-modifier-name", "Option name", m.name, 16, func(v string) { set(func(m *modDraft) { m.name = v })(v) }, form, i),
+				cellInput("bo-modifier-price", "Option price", m.price, 7, func(v string) { set(func(m *modDraft) { m.price = v })(v) }, form, i),
 				app.Button().Class("btn").Type("button").DataSet("testid", "bo-modifier-remove").Aria("label", "Remove option "+m.name).
-					OnClick(func(ctx app.Context, e app.Event) { d.mods = slices.Delete(d.mods, i, i+1) }, app.EventScope(form, i)).Text("✕"),
+					OnClick(func(ctx app.Context, e app.Event) {
+						if i < len(d.mods) {
+							d.mods = slices.Delete(d.mods, i, i+1)
+						}
+					}, app.EventScope(form, i)).Text("✕"),
 			)
 		})),
 		app.Button().Class("btn").Type("button").DataSet("testid", "bo-modifier-add").Aria("label", "Add an option to "+title).

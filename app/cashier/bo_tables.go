@@ -70,9 +70,18 @@ func (p *BOTablesPage) reload(ctx app.Context) {
 				return cmp.Or(cmp.Compare(a.Position, b.Position), cmp.Compare(a.Name, b.Name))
 			})
 			p.tables, p.areas, p.loaded = ts, as, true
-			p.drafts, p.anames = map[string]*tableDraft{}, map[string]string{}
+			// Drafts keep their identity: the inputs' handlers hold them.
+			if p.drafts == nil {
+				p.drafts = map[string]*tableDraft{}
+			}
+			p.anames = map[string]string{}
 			for _, t := range ts {
-				p.drafts[t.ID] = &tableDraft{name: t.Name, seats: strconv.Itoa(t.Seats), area: t.AreaID}
+				fresh := tableDraft{name: t.Name, seats: strconv.Itoa(t.Seats), area: t.AreaID}
+				if d, ok := p.drafts[t.ID]; ok {
+					*d = fresh
+				} else {
+					p.drafts[t.ID] = &fresh
+				}
 			}
 			for _, a := range as {
 				p.anames[a.ID] = a.Name
@@ -109,8 +118,13 @@ func (p *BOTablesPage) request(id string, d *tableDraft, pos int, form string) (
 	return wire.TableRequest{ID: id, Name: d.name, Seats: seats, Position: pos, AreaID: d.area}, true
 }
 
-func (p *BOTablesPage) saveTable(t wire.Table) app.EventHandler {
+func (p *BOTablesPage) saveTable(id string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
+		i := slices.IndexFunc(p.tables, func(t wire.Table) bool { return t.ID == id })
+		if i < 0 {
+			return
+		}
+		t := p.tables[i]
 		req, ok := p.request(t.ID, p.drafts[t.ID], t.Position, "table-"+t.ID)
 		if !ok {
 			return
@@ -262,7 +276,7 @@ func (p *BOTablesPage) row(i int) app.UI {
 			app.Button().Class("btn").Type("button").DataSet("testid", "bo-table-down").Aria("label", "Move "+t.Name+" down").
 				Disabled(i == len(p.tables)-1 || p.busy != "").OnClick(p.move(i, 1), app.EventScope(t.ID, i)).Text("↓"),
 			app.Button().Class("btn", "btn-primary").Type("button").DataSet("testid", "bo-table-save").Aria("label", "Save "+t.Name).
-				Disabled(p.busy != "").OnClick(p.saveTable(t), app.EventScope(t.ID)).Text("Save"),
+				Disabled(p.busy != "").OnClick(p.saveTable(t.ID), app.EventScope(t.ID)).Text("Save"),
 			p.errorFor("table-"+t.ID),
 		),
 	)

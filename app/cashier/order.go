@@ -134,6 +134,13 @@ func (p *OrderPage) mutate(ctx app.Context, call func(context.Context) (wire.Ord
 
 func (p *OrderPage) tapItem(item wire.Item) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
+		// The menu may have changed since this button was drawn (its
+		// handler lives as long as its scope): use the item as it is now.
+		for _, it := range p.menu.Items {
+			if it.ID == item.ID {
+				item = it
+			}
+		}
 		if groups := itemGroups(p.menu, item); len(groups) > 0 {
 			p.pick = &modPick{item: item, groups: groups, sel: Selection{}}
 			return
