@@ -381,3 +381,49 @@ func TestAuditOfVoidAndSettings(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestAuditOfPayments: refunds, payment voids and limit changes are in the
+// audit log, written with the change (a refused one leaves nothing).
+func TestAuditOfPayments(t *testing.T) {
+	f := newPayFixture(t)
+	ctx := t.Context()
+	p := f.wallet(t, 50000)
+	f.ticket(t, "o1")
+	if _, _, err := f.svc.ChargeCode(ctx, f.cashier, "k1", "o1", "i1", f.code(t, p), "counter"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.svc.Refund(ctx, f.cashier, "r1", "i1", "rf1", 1000, "cold soup", &pos.Approval{StaffID: demo.ManagerID, PIN: "2468"}); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := f.svc.Refund(ctx, f.manager, "r2", "i1", "rf2", 99999, "too much", nil)
+	wantCode(t, err, pos.CodeRefundTooMuch)
+	f.clock.Advance(30 * time.Second)
+	f.ticket(t, "o2")
+	if _, _, err := f.svc.ChargeCode(ctx, f.cashier, "k2", "o2", "i2", f.code(t, p), "counter"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.svc.VoidPayment(ctx, f.manager, "v1", "i2", "wrong table", nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.svc.SetLimits(ctx, f.manager, "l1", pos.Limits{Rail: pos.RailWallet, PasswordFree: 20000}); err != nil {
+		t.Fatal(err)
+	}
+	log, err := f.svc.Audit(ctx, f.manager, pos.AuditFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(log) != 3 {
+		t.Fatalf("audit log %+v, want 3 entries", log)
+	}
+	limits, void, refund := log[0], log[1], log[2]
+	if refund.Action != pos.AuditRefund || refund.StaffID != demo.CashierID || refund.Reason != "cold soup" ||
+		refund.Target != "payment i1" || refund.Detail != "¥10.00, approved by "+demo.ManagerID {
+		t.Errorf("refund entry %+v", refund)
+	}
+	if void.Action != pos.AuditPaymentVoid || void.StaffID != demo.ManagerID || void.Reason != "wrong table" || void.Target != "payment i2" {
+		t.Errorf("void entry %+v", void)
+	}
+	if limits.Action != pos.AuditLimits || limits.Target != "rail wallet" {
+		t.Errorf("limits entry %+v", limits)
+	}
+}
