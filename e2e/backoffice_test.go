@@ -2,6 +2,11 @@ package e2e
 
 import (
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -104,4 +109,43 @@ func TestBackofficeLiveMenu(t *testing.T) {
 	manager.do("audit log", click(tid("bo-tab", "data-tab=audit")), chromedp.WaitVisible(chromedp.CSS(tid("page-bo-audit"))))
 	manager.waitJS("price change logged", fmt.Sprintf(`!!document.querySelector(%q)`, tid("bo-audit-row", "data-action=price.change")))
 	manager.screens("backoffice-audit")
+
+	// A photo uploaded from the tablet: re-encoded by the server, shown in
+	// the editor, on the menu for every client.
+	_, tofuName := categoryOf(t, menu, "Mapo Tofu")
+	file := filepath.Join(t.TempDir(), "tofu.png")
+	writePNG(t, file, 900, 600)
+	tofuRow := tid("bo-item-row", "data-item-name="+tofuName)
+	manager.do("upload photo",
+		click(tid("bo-tab", "data-tab=menu")),
+		chromedp.WaitVisible(chromedp.CSS(tofuRow)),
+		chromedp.SetUploadFiles(chromedp.CSS(tofuRow+" "+tid("bo-item-photo-input")), []string{file}),
+	)
+	manager.waitJS("photo shown", fmt.Sprintf(`(e => !!e && e.complete && e.naturalWidth >= 320)(document.querySelector(%q))`, tofuRow+" "+tid("bo-item-photo")))
+	mgrAPI.call("GET", "/api/menu", nil, &menu)
+	for _, it := range menu.Items {
+		if it.Name == tofuName && (!strings.HasPrefix(it.Photo, "/media/") || !strings.HasSuffix(it.Photo, "-640.jpg")) {
+			t.Errorf("tofu photo %q, want a /media/…-640.jpg path", it.Photo)
+		}
+	}
+	manager.screens("backoffice-photo")
+}
+
+// writePNG writes a w×h PNG picture to path.
+func writePNG(t *testing.T, path string, w, h int) {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			img.Set(x, y, color.RGBA{uint8(x / 4), 120, uint8(y / 3), 255})
+		}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -284,18 +284,43 @@ func (p *BOMenuPage) moveCategory(i, delta int) app.EventHandler {
 			return
 		}
 		cats[i], cats[j] = cats[j], cats[i]
+		ids := make([]string, len(cats))
 		for k, c := range cats {
-			c.Position = k
-			cats[k] = c
+			ids[k] = c.ID
 		}
-		p.save("categories", "categories", func(ctx context.Context) error {
-			for _, c := range cats {
-				if _, err := p.api.SaveCategory(ctx, wire.CategoryRequest{ID: c.ID, Name: c.Name, Position: c.Position}, false); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+		p.save("categories", "categories", func(ctx context.Context) error { return p.api.Reorder(ctx, "categories", ids) })
+	}
+}
+
+// categoryItems are the items of one category in menu order.
+func (p *BOMenuPage) categoryItems(cat string) []wire.Item {
+	var out []wire.Item
+	for _, it := range p.menu.Items {
+		if it.CategoryID == cat {
+			out = append(out, it)
+		}
+	}
+	slices.SortFunc(out, func(a, b wire.Item) int {
+		return cmp.Or(cmp.Compare(a.Position, b.Position), cmp.Compare(a.Name, b.Name))
+	})
+	return out
+}
+
+// moveItem swaps an item with its neighbour in its category.
+func (p *BOMenuPage) moveItem(id string, delta int) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		items := p.categoryItems(p.saved[id].CategoryID)
+		i := slices.IndexFunc(items, func(it wire.Item) bool { return it.ID == id })
+		j := i + delta
+		if i < 0 || j < 0 || j >= len(items) {
+			return
+		}
+		items[i], items[j] = items[j], items[i]
+		ids := make([]string, len(items))
+		for k, it := range items {
+			ids[k] = it.ID
+		}
+		p.save("item-"+id, id, func(ctx context.Context) error { return p.api.Reorder(ctx, "items", ids) })
 	}
 }
 
@@ -495,6 +520,10 @@ func (p *BOMenuPage) itemRow(it wire.Item) app.UI {
 				Disabled(p.busy != "").OnClick(p.toggleSoldOut(it.ID), app.EventScope(it.ID)).Text(soldLabel),
 		),
 		app.Td().Class("num").Body(
+			app.Button().Class("btn").Type("button").DataSet("testid", "bo-item-up").Aria("label", "Move "+it.Name+" up").
+				Disabled(p.busy != "").OnClick(p.moveItem(it.ID, -1), app.EventScope(it.ID)).Text("↑"),
+			app.Button().Class("btn").Type("button").DataSet("testid", "bo-item-down").Aria("label", "Move "+it.Name+" down").
+				Disabled(p.busy != "").OnClick(p.moveItem(it.ID, 1), app.EventScope(it.ID)).Text("↓"),
 			app.Button().Class("btn", "btn-primary").Type("button").DataSet("testid", "bo-item-save").Aria("label", "Save "+it.Name).
 				Disabled(p.busy != "").OnClick(p.saveItem(it.ID), app.EventScope(it.ID)).Text(map[bool]string{true: "Saving…", false: "Save"}[p.busy == it.ID]),
 			p.errorFor("item-"+it.ID),

@@ -150,33 +150,19 @@ func (p *BOTablesPage) addTable(ctx app.Context, e app.Event) {
 	})
 }
 
-// move swaps table i with its neighbour and saves both positions.
+// move swaps table i with its neighbour.
 func (p *BOTablesPage) move(i, delta int) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
 		j := i + delta
 		if j < 0 || j >= len(p.tables) {
 			return
 		}
-		a, b := p.tables[i], p.tables[j]
-		a.Position, b.Position = j, i
-		p.run("tables", "tables", func(ctx context.Context) error {
-			for k, t := range p.tables {
-				pos := k
-				switch t.ID {
-				case a.ID:
-					pos = j
-				case b.ID:
-					pos = i
-				}
-				if t.Position == pos {
-					continue
-				}
-				if _, err := p.api.SaveTable(ctx, wire.TableRequest{ID: t.ID, Name: t.Name, Seats: t.Seats, Position: pos, AreaID: t.AreaID}, false); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+		ids := make([]string, len(p.tables))
+		for k, t := range p.tables {
+			ids[k] = t.ID
+		}
+		ids[i], ids[j] = ids[j], ids[i]
+		p.run("tables", "tables", func(ctx context.Context) error { return p.api.Reorder(ctx, "tables", ids) })
 	}
 }
 

@@ -159,3 +159,13 @@ func (c *Client) PriceAt(ctx context.Context, itemID string, version int64) (wir
 
 // ErrTooLarge is a chosen file over the upload limit.
 var ErrTooLarge = errors.New("the photo is larger than 8 MiB; choose a smaller one")
+
+// Reorder gives the listed categories ("categories"), items of one
+// category ("items") or tables ("tables") positions 0, 1, 2, ...
+func (c *Client) Reorder(ctx context.Context, what string, ids []string) error {
+	path := map[string]string{"categories": "/api/menu/categories/order", "items": "/api/menu/items/order", "tables": "/api/tables/order"}[what]
+	if path == "" {
+		return errors.New("client: nothing called " + what + " can be reordered")
+	}
+	return c.mutate(ctx, "POST", path, wire.ReorderRequest{IDs: ids}, nil)
+}
