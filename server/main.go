@@ -65,7 +65,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
 	d, err := daemon.New(ctx, daemon.Config{DataDir: *dataDir, DSN: *dsn, WebDir: *webDir, OriginPatterns: origins,
-		SecureCookies: *secure || *tlsCert != "", PublicURL: *publicURL, DemoBridge: *demoBridge, BridgeLocal: bridgeLocal, Logger: log})
+		SecureCookies: *secure || *tlsCert != "", PublicURL: *publicURL, DemoBridge: *demoBridge, BridgeLocal: bridgeLocal, DemoPhotos: true, Logger: log})
 	if err != nil {
 		return err
 	}

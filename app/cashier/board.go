@@ -74,6 +74,10 @@ func (p *BoardPage) onEvent(ctx app.Context, ev wire.Event) {
 		if ev.Order != nil {
 			p.apply(*ev.Order)
 		}
+	case wire.EventTablesUpdated:
+		p.refresh(ctx)
+	case wire.EventMenuUpdated:
+		reloadMenu(ctx, p.api, nil)
 	}
 }
 
@@ -179,6 +183,7 @@ func (p *BoardPage) Render() app.UI {
 	return p.shell("board", "board",
 		app.Div().Class("section-head").Body(
 			app.H1().Text("Tables"),
+			&DrawerButton{API: p.api},
 			p.live.badge(),
 		),
 		app.Div().

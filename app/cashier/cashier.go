@@ -219,6 +219,7 @@ func (b *base) shell(page, active string, content ...app.UI) app.UI {
 					link("devices", "Devices", PathDevices),
 					app.If(b.isManager(), func() app.UI { return link("staff", "Staff", PathStaff) }),
 					app.If(b.isManager(), func() app.UI { return link("tables", "Tables", PathTables) }),
+					app.If(b.isManager(), func() app.UI { return link("backoffice", "Back office", PathBackoffice) }),
 				),
 				&BridgeBadge{API: b.api},
 				app.Span().Class("who").DataSet("testid", "topbar-user").Text(who),

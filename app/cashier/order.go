@@ -85,7 +85,11 @@ func (p *OrderPage) onEvent(ctx app.Context, ev wire.Event) {
 	switch {
 	case ev.Type == wire.EventOrderUpdated && ev.Order != nil && ev.Order.ID == p.id:
 		p.setOrder(*ev.Order)
+	case ev.Type == wire.EventMenuUpdated:
+		reloadMenu(ctx, p.api, func(m wire.Menu) { p.menu = m })
 	case ev.Type == wire.EventHello && p.loaded:
+		// (Re)connected: a menu change may have been missed too.
+		reloadMenu(ctx, p.api, func(m wire.Menu) { p.menu = m })
 		ctx.Async(func() {
 			o, err := p.api.Order(ctx, p.id)
 			ctx.Dispatch(func(ctx app.Context) {
@@ -130,6 +134,13 @@ func (p *OrderPage) mutate(ctx app.Context, call func(context.Context) (wire.Ord
 
 func (p *OrderPage) tapItem(item wire.Item) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
+		// The menu may have changed since this button was drawn (its
+		// handler lives as long as its scope): use the item as it is now.
+		for _, it := range p.menu.Items {
+			if it.ID == item.ID {
+				item = it
+			}
+		}
 		if groups := itemGroups(p.menu, item); len(groups) > 0 {
 			p.pick = &modPick{item: item, groups: groups, sel: Selection{}}
 			return
@@ -257,7 +268,8 @@ func (p *OrderPage) renderMenu() app.UI {
 			app.Range(items).Slice(func(i int) app.UI {
 				it := items[i]
 				label := "Add " + it.Name + ", " + it.Price.String()
-				if !it.Available {
+				orderable := it.Available && !it.SoldOut
+				if !orderable {
 					label = it.Name + ", sold out"
 				}
 				return app.Button().
@@ -266,12 +278,13 @@ func (p *OrderPage) renderMenu() app.UI {
 					DataSet("testid", "menu-item").
 					DataSet("item-name", it.Name).
 					Aria("label", label).
-					Disabled(!editable || !it.Available).
+					DataSet("sold-out", !orderable).
+					Disabled(!editable || !orderable).
 					OnClick(p.tapItem(it), app.EventScope(it.ID)).
 					Body(
 						app.Span().Text(it.Name),
 						app.If(len(it.ModifierGroups) > 0, func() app.UI { return app.Span().Class("badge").Text("options") }),
-						app.If(!it.Available, func() app.UI { return app.Span().Class("badge").Text("sold out") }),
+						app.If(!orderable, func() app.UI { return app.Span().Class("badge").Text("sold out") }),
 						app.Span().Class("price").Body(widget.Money("menu-item-price", it.Price)),
 					)
 			}),

@@ -68,6 +68,11 @@ func Validate(job *wire.PrintJob) error {
 			return validateReceipt(job.Receipt)
 		}
 		return nil
+	case wire.PrintKindDrawer:
+		if !job.OpenDrawer || job.Receipt != nil || job.Kitchen != nil {
+			return invalid("drawer job %s must only open the drawer", job.ID)
+		}
+		return nil
 	default:
 		return invalid("job %s has unknown kind %q", job.ID, job.Kind)
 	}
@@ -175,6 +180,8 @@ func Lay(job *wire.PrintJob, width int) (*Layout, error) {
 		l.sticker(job.Sticker)
 	case wire.PrintKindTest:
 		l.test(job.Receipt)
+	case wire.PrintKindDrawer:
+		return &Layout{Width: width, Rows: l.rows}, nil // nothing to cut
 	}
 	l.rows = append(l.rows, Row{Kind: CutRow})
 	return &Layout{Width: width, Rows: l.rows}, nil

@@ -11,6 +11,9 @@ const (
 	PrintKindReceipt = "receipt" // a customer receipt: Receipt is set
 	PrintKindKitchen = "kitchen" // a kitchen ticket: Kitchen is set
 	PrintKindTest    = "test"    // a printer test page; Receipt, if set, is printed as a sample
+	// PrintKindDrawer only kicks the cash drawer (OpenDrawer must be set):
+	// "open drawer" without a sale. Nothing is printed or cut.
+	PrintKindDrawer = "drawer"
 )
 
 // PrintJob asks the bridge to print one document. It is a structured

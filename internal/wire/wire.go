@@ -123,7 +123,13 @@ type Session struct {
 
 // Menu answers GET /api/menu.
 type Menu struct {
-	Currency       string          `json:"currency"`
+	Currency string `json:"currency"`
+	// Version counts the changes of the menu; a cart built on it is charged
+	// its prices (see wire.PriceAt).
+	Version int64 `json:"version"`
+	// AutoSend: diners' orders go to the kitchen without a cashier (a
+	// store setting).
+	AutoSend       bool            `json:"auto_send,omitempty"`
 	Categories     []Category      `json:"categories"`
 	Items          []Item          `json:"items"`
 	ModifierGroups []ModifierGroup `json:"modifier_groups"`
@@ -147,6 +153,14 @@ type Item struct {
 	Available      bool     `json:"available"`
 	Position       int      `json:"position"`
 	ModifierGroups []string `json:"modifier_groups,omitempty"`
+	// SoldOut: the item cannot be ordered until SoldOutUntil (the next
+	// business day) or until a manager clears it.
+	SoldOut      bool       `json:"sold_out,omitempty"`
+	SoldOutUntil *time.Time `json:"sold_out_until,omitempty"`
+	// Photo is the URL path of the 640 px JPEG (PhotoPath); a 320 px
+	// variant is at PhotoSmall, for srcset. Empty without a photo.
+	Photo      string `json:"photo,omitempty"`
+	PhotoSmall string `json:"photo_small,omitempty"`
 }
 
 // ModifierGroup is a set of choices for an item, e.g. "Spice level".
@@ -156,6 +170,7 @@ type ModifierGroup struct {
 	Name      string     `json:"name"`
 	Min       int        `json:"min"`
 	Max       int        `json:"max"`
+	Position  int        `json:"position"`
 	Modifiers []Modifier `json:"modifiers"`
 }
 
@@ -172,6 +187,7 @@ type Table struct {
 	Name     string `json:"name"`
 	Seats    int    `json:"seats"`
 	Position int    `json:"position"`
+	AreaID   string `json:"area_id,omitempty"`
 	// OrderID is the table's open order, if any.
 	OrderID string `json:"order_id,omitempty"`
 }

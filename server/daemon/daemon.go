@@ -64,6 +64,9 @@ type Config struct {
 	// into DataDir/bridge-pairing-code at start, so `make run` can pair a
 	// simulated bridge without anyone typing a code.
 	DemoBridge bool
+	// DemoPhotos draws a photo for every dish of a newly seeded demo menu
+	// (about a second of work; tests leave it off).
+	DemoPhotos bool
 	// Now is the clock; nil means time.Now.
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -140,6 +143,12 @@ func New(ctx context.Context, cfg Config) (*Daemon, error) {
 	if err != nil {
 		db.Close()
 		return nil, err
+	}
+	if d.seeded && cfg.DemoPhotos {
+		if err := demo.SeedPhotos(ctx, db, cfg.Now()); err != nil {
+			db.Close()
+			return nil, err
+		}
 	}
 
 	// The key that signs payment QR tokens is made at first run and kept

@@ -10,6 +10,7 @@ import (
 	"math/big"
 	"time"
 
+	"qrpos/server/photo"
 	"qrpos/server/pos"
 )
 
@@ -143,6 +144,48 @@ func Seed(ctx context.Context, store pos.Store, now time.Time, params pos.PINPar
 		return Credentials{}, false, fmt.Errorf("demo: seed: %w", err)
 	}
 	return creds, seeded, nil
+}
+
+// SeedPhotos gives every dish of the demo restaurant that has no photo a
+// drawn one (made here, at first run: nothing is shipped or downloaded).
+// Drawing takes a moment per dish, so tests that need no photos skip it.
+func SeedPhotos(ctx context.Context, store pos.Store, now time.Time) error {
+	var items []pos.Item
+	if err := store.Read(ctx, func(tx pos.Tx) error {
+		var err error
+		items, err = tx.ListItems(ctx, StoreID)
+		return err
+	}); err != nil {
+		return fmt.Errorf("demo: photos: %w", err)
+	}
+	now = now.UTC().Truncate(time.Microsecond)
+	for _, it := range items {
+		if it.Photo != "" {
+			continue
+		}
+		vs, err := photo.Variants(photo.Placeholder(it.Name), pos.PhotoWidths)
+		if err != nil {
+			return fmt.Errorf("demo: photos: %w", err)
+		}
+		sha := photo.PlaceholderID(it.Name)
+		err = store.Write(ctx, func(tx pos.Tx) error {
+			for _, v := range vs {
+				if err := tx.PutMedia(ctx, pos.Media{SHA256: sha, Width: v.Width, Height: v.Height, StoreID: StoreID, Data: v.JPEG, CreatedAt: now}); err != nil {
+					return err
+				}
+			}
+			cur, err := tx.ItemByID(ctx, StoreID, it.ID)
+			if err != nil {
+				return err
+			}
+			cur.Photo = sha
+			return tx.UpdateItem(ctx, cur)
+		})
+		if err != nil {
+			return fmt.Errorf("demo: photos: %w", err)
+		}
+	}
+	return nil
 }
 
 func randomPIN() string {

@@ -338,7 +338,7 @@ func (s *Server) BridgePayment(in pos.Intent) {
 	if in.Status != pos.IntentSucceeded {
 		return
 	}
-	conns := s.cfg.Relay.AutoPrinters(in.StoreID)
+	conns := s.autoPrinters(in.StoreID)
 	if len(conns) == 0 {
 		return
 	}
@@ -356,7 +356,7 @@ func (s *Server) BridgePayment(in pos.Intent) {
 // auto-printing bridges: a kitchen ticket with the lines newly sent to the
 // kitchen, and the receipt (opening the drawer) when cash closes the order.
 func (s *Server) BridgeOrder(o pos.Order) {
-	conns := s.cfg.Relay.AutoPrinters(o.StoreID)
+	conns := s.autoPrinters(o.StoreID)
 	if len(conns) == 0 {
 		return
 	}
@@ -408,9 +408,10 @@ func (s *Server) printReceipt(conns []*relay.Conn, o pos.Order, jobID, rail, pay
 		}
 		doc.Lines = append(doc.Lines, pl)
 	}
+	public := s.storePublicURL(s.ctx, o.StoreID)
 	for _, c := range conns {
 		d := *doc
-		base := strings.TrimRight(s.cfg.PublicURL, "/")
+		base := public
 		if base == "" {
 			base = c.BaseURL
 		}

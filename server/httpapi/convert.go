@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"path"
+	"time"
 
 	"qrpos/internal/money"
 	"qrpos/internal/wire"
@@ -19,23 +20,39 @@ func staffInfo(s pos.Staff) wire.StaffInfo {
 	return wire.StaffInfo{ID: s.ID, Name: s.Name, Role: string(s.Role), Locked: s.Locked(), Active: s.Active}
 }
 
-func menuOut(m pos.Menu, cur string) wire.Menu {
-	out := wire.Menu{Currency: cur, Categories: []wire.Category{}, Items: []wire.Item{}, ModifierGroups: []wire.ModifierGroup{}}
+func menuOut(m pos.Menu, cur string, now time.Time) wire.Menu {
+	out := wire.Menu{Currency: cur, Version: m.Version, Categories: []wire.Category{}, Items: []wire.Item{}, ModifierGroups: []wire.ModifierGroup{}}
 	for _, c := range m.Categories {
 		out.Categories = append(out.Categories, wire.Category{ID: c.ID, Name: c.Name, Position: c.Position})
 	}
 	for _, it := range m.Items {
-		out.Items = append(out.Items, wire.Item{ID: it.ID, CategoryID: it.CategoryID, Name: it.Name, Price: money.New(it.Price, cur),
-			TaxRateBP: it.TaxRateBP, Available: it.Available, Position: it.Position, ModifierGroups: it.ModifierGroupIDs})
+		out.Items = append(out.Items, itemOut(it, cur, now))
 	}
 	for _, g := range m.ModifierGroups {
-		wg := wire.ModifierGroup{ID: g.ID, Name: g.Name, Min: g.Min, Max: g.Max, Modifiers: []wire.Modifier{}}
-		for _, md := range g.Modifiers {
-			wg.Modifiers = append(wg.Modifiers, wire.Modifier{ID: md.ID, Name: md.Name, Price: money.New(md.Price, cur)})
-		}
-		out.ModifierGroups = append(out.ModifierGroups, wg)
+		out.ModifierGroups = append(out.ModifierGroups, groupOut(g, cur))
 	}
 	return out
+}
+
+func itemOut(it pos.Item, cur string, now time.Time) wire.Item {
+	out := wire.Item{ID: it.ID, CategoryID: it.CategoryID, Name: it.Name, Price: money.New(it.Price, cur),
+		TaxRateBP: it.TaxRateBP, Available: it.Available, Position: it.Position, ModifierGroups: it.ModifierGroupIDs}
+	if it.SoldOut(now) {
+		out.SoldOut, out.SoldOutUntil = true, it.SoldOutUntil
+	}
+	if it.Photo != "" {
+		out.Photo = wire.PhotoPath(it.Photo, pos.PhotoWidths[len(pos.PhotoWidths)-1])
+		out.PhotoSmall = wire.PhotoPath(it.Photo, pos.PhotoWidths[0])
+	}
+	return out
+}
+
+func groupOut(g pos.ModifierGroup, cur string) wire.ModifierGroup {
+	wg := wire.ModifierGroup{ID: g.ID, Name: g.Name, Min: g.Min, Max: g.Max, Position: g.Position, Modifiers: []wire.Modifier{}}
+	for _, md := range g.Modifiers {
+		wg.Modifiers = append(wg.Modifiers, wire.Modifier{ID: md.ID, Name: md.Name, Price: money.New(md.Price, cur)})
+	}
+	return wg
 }
 
 // orderOut renders an order with its signed e-receipt link.

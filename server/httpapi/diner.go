@@ -86,7 +86,6 @@ func (s *Server) setDinerCookie(w http.ResponseWriter, r *http.Request, tok stri
 // Hub topics of table-side ordering: one table's phones, and every phone
 // of a store (menu changes).
 func tableTopic(storeID, tableID string) string { return "table:" + storeID + ":" + tableID }
-func dinersTopic(storeID string) string         { return "diners:" + storeID }
 
 func (s *Server) joinTable(w http.ResponseWriter, r *http.Request) error {
 	var old string
@@ -148,7 +147,7 @@ func (s *Server) dinerMenu(w http.ResponseWriter, r *http.Request, d pos.Diner) 
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, wire.DinerMenu{Menu: menuOut(m, rest.Currency)})
+	writeJSON(w, http.StatusOK, wire.DinerMenu{Menu: menuOut(m, rest.Currency, s.now())})
 	return nil
 }
 

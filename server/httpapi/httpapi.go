@@ -106,6 +106,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	s.registerTables(mux)
 	s.registerDiner(mux)
 	s.registerSplit(mux)
+	s.registerBackoffice(mux)
 	mux.Handle("/api/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, wire.Error{Error: wire.ErrorBody{Code: wire.CodeNotFound, Message: "no such API endpoint"}})
 	}))
@@ -282,7 +283,9 @@ func (s *Server) menu(w http.ResponseWriter, r *http.Request, a pos.Actor) error
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, menuOut(m, rest.Currency))
+	out := menuOut(m, rest.Currency, s.now())
+	out.AutoSend = s.storeSettings(r.Context(), a.StoreID).AutoSend
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 

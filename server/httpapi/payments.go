@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/skip2/go-qrcode"
@@ -159,7 +158,7 @@ func (s *Server) issueToken(w http.ResponseWriter, r *http.Request, a pos.Actor)
 	if err != nil {
 		return err
 	}
-	link := s.publicBase(r) + "/p/" + tok
+	link := s.publicBase(r, a.StoreID) + "/p/" + tok
 	png, err := qrcode.Encode(link, qrcode.Medium, 384)
 	if err != nil {
 		return fmt.Errorf("httpapi: render QR: %w", err)
@@ -171,9 +170,9 @@ func (s *Server) issueToken(w http.ResponseWriter, r *http.Request, a pos.Actor)
 }
 
 // publicBase is the origin phones open pay links at.
-func (s *Server) publicBase(r *http.Request) string {
-	if s.cfg.PublicURL != "" {
-		return strings.TrimRight(s.cfg.PublicURL, "/")
+func (s *Server) publicBase(r *http.Request, storeID string) string {
+	if u := s.storePublicURL(r.Context(), storeID); u != "" {
+		return u
 	}
 	scheme := "http"
 	if r.TLS != nil || s.cfg.SecureCookies {

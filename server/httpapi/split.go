@@ -102,7 +102,7 @@ func (s *Server) writeSharePayment(w http.ResponseWriter, r *http.Request, in po
 		w.Header().Set(wire.HeaderReplayed, "true")
 	}
 	path := "/p/" + tok
-	writeJSON(w, http.StatusOK, wire.SharePayment{Intent: intentOut(in, nil), Token: tok, Path: path, URL: s.publicBase(r) + path,
+	writeJSON(w, http.StatusOK, wire.SharePayment{Intent: intentOut(in, nil), Token: tok, Path: path, URL: s.publicBase(r, in.StoreID) + path,
 		ExpiresAt: c.ExpiresAt})
 	return nil
 }

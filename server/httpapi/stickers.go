@@ -50,7 +50,7 @@ func (s *Server) stickerSheet(w http.ResponseWriter, r *http.Request, a pos.Acto
 	if len(ts) == 0 {
 		return &pos.Error{Code: pos.CodeNotFound, Message: "this restaurant has no tables to print stickers for"}
 	}
-	base := s.publicBase(r)
+	base := s.publicBase(r, a.StoreID)
 	list := make([]sticker.Sticker, len(ts))
 	for i, t := range ts {
 		list[i] = sticker.Sticker{Restaurant: rest.Name, Table: t.Table.Name, URL: base + wire.TableLinkPath + t.Link}
@@ -118,7 +118,7 @@ func (s *Server) printStickers(w http.ResponseWriter, r *http.Request, a pos.Act
 	}
 	sum := sha256.Sum256([]byte(a.StoreID + "\x00" + key + "\x00" + scope))
 	suffix := hex.EncodeToString(sum[:8])
-	base := s.publicBase(r)
+	base := s.publicBase(r, a.StoreID)
 	out := wire.PrintStickerResult{BridgeID: c.BridgeID, Jobs: []wire.JobStatus{}}
 	for _, t := range ts {
 		job := wire.PrintJob{ID: "sticker-" + t.Table.ID + "-" + suffix, Kind: wire.PrintKindSticker,

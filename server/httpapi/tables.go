@@ -37,5 +37,5 @@ func (s *Server) revokeTableLink(w http.ResponseWriter, r *http.Request, a pos.A
 
 func (s *Server) tableLinkOut(r *http.Request, t pos.Table, link string) wire.TableLink {
 	return wire.TableLink{TableID: t.ID, TableName: t.Name, Gen: t.LinkGen, Link: link,
-		URL: s.publicBase(r) + wire.TableLinkPath + link}
+		URL: s.publicBase(r, t.StoreID) + wire.TableLinkPath + link}
 }

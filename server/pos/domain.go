@@ -117,6 +117,12 @@ type Item struct {
 	Position  int
 	// ModifierGroupIDs lists the groups offered with this item, in order.
 	ModifierGroupIDs []string
+	// SoldOutUntil, if set and in the future, marks the item sold out
+	// ("sold out today") until then; see backoffice.go.
+	SoldOutUntil *time.Time
+	// Photo is the sha256 (hex) of the item's photo in the media store,
+	// "" for none.
+	Photo string
 }
 
 // ModifierGroup is a set of choices offered with items, e.g. "Spice level".
@@ -149,6 +155,7 @@ type Table struct {
 	// Only a link of the current generation opens the table; revoking a
 	// sticker bumps it.
 	LinkGen int
+	AreaID   string // "" for none
 }
 
 // Order is a bill. Lines and Tenders are kept in the order they were added.

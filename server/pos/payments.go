@@ -944,6 +944,9 @@ func (s *Service) Refund(ctx context.Context, a Actor, key, intentID, refundID s
 			to = IntentRefunded
 		}
 		s.log.Info("refund", "store", a.StoreID, "intent", in.ID, "amount", amount, "by", a.StaffID, "approved_by", approver)
+		if err := s.audit(ctx, tx, a, AuditRefund, "payment "+in.ID, formatMinor(amount, in.Currency)+approvedBy(approver, a), reason); err != nil {
+			return Intent{}, err
+		}
 		return in, s.moveIntent(ctx, tx, &in, to, "")
 	})
 	if err == nil && !replay {
@@ -1026,6 +1029,9 @@ func (s *Service) VoidPayment(ctx context.Context, a Actor, key, intentID, reaso
 		}
 		o = ord
 		s.log.Info("payment voided", "store", a.StoreID, "intent", in.ID, "by", a.StaffID, "approved_by", approver)
+		if err := s.audit(ctx, tx, a, AuditPaymentVoid, "payment "+in.ID, formatMinor(in.Amount+in.Tip, in.Currency)+approvedBy(approver, a), reason); err != nil {
+			return Intent{}, err
+		}
 		return in, s.moveIntent(ctx, tx, &in, IntentReversed, reason)
 	})
 	if err == nil && !replay {
@@ -1368,6 +1374,9 @@ func (s *Service) SetLimits(ctx context.Context, a Actor, key string, l Limits) 
 	}
 	l.StoreID = a.StoreID
 	return idempotent(ctx, s, a.StoreID, key, "set_limits", l, func(tx Tx) (Limits, error) {
-		return l, tx.PutLimits(ctx, l)
+		if err := tx.PutLimits(ctx, l); err != nil {
+			return Limits{}, err
+		}
+		return l, s.audit(ctx, tx, a, AuditLimits, "rail "+l.Rail, fmt.Sprintf("single %d, daily %d, password-free %d (minor units)", l.SingleMax, l.DailyMax, l.PasswordFree), "")
 	})
 }

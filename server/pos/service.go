@@ -336,7 +336,10 @@ func (s *Service) Unlock(ctx context.Context, a Actor, key, staffID string) (Sta
 		st.FailedPINs = 0
 		st.LockedAt = nil
 		s.log.Info("staff unlocked", "store", a.StoreID, "staff", staffID, "by", a.StaffID)
-		return st, tx.UpdateStaff(ctx, st)
+		if err := tx.UpdateStaff(ctx, st); err != nil {
+			return Staff{}, err
+		}
+		return st, s.audit(ctx, tx, a, AuditStaffUnlock, "staff "+st.ID, st.Name, "")
 	})
 }
 
@@ -347,6 +350,8 @@ type Menu struct {
 	Categories     []Category
 	Items          []Item
 	ModifierGroups []ModifierGroup
+	// Version counts the changes of the menu (see PriceAt).
+	Version int64
 }
 
 // Menu returns the actor's restaurant's menu.
@@ -360,7 +365,10 @@ func (s *Service) Menu(ctx context.Context, a Actor) (Menu, error) {
 		if m.Items, err = tx.ListItems(ctx, a.StoreID); err != nil {
 			return err
 		}
-		m.ModifierGroups, err = tx.ListModifierGroups(ctx, a.StoreID)
+		if m.ModifierGroups, err = tx.ListModifierGroups(ctx, a.StoreID); err != nil {
+			return err
+		}
+		m.Version, err = tx.MenuVersion(ctx, a.StoreID)
 		return err
 	})
 	return m, err
@@ -503,7 +511,7 @@ func (s *Service) AddLine(ctx context.Context, a Actor, key, orderID string, req
 		if err != nil {
 			return notFoundField(err, "item", "item_id")
 		}
-		if !it.Available {
+		if !it.Available || it.SoldOut(s.clock()) {
 			return refuse(CodeUnavailable, "%s is not available right now", it.Name)
 		}
 		mods, err := s.pickModifiers(ctx, tx, it, req.ModifierIDs)
@@ -767,7 +775,7 @@ func (s *Service) Void(ctx context.Context, a Actor, key, orderID, reason string
 		o.Status = StatusVoid
 		o.VoidReason = reason
 		o.ClosedAt = &now
-		return nil
+		return s.audit(ctx, tx, a, AuditOrderVoid, "order "+o.ID, fmt.Sprintf("order %d, %d lines", o.Number, len(o.Lines)), reason)
 	})
 }
 

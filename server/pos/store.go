@@ -24,6 +24,7 @@ type Tx interface {
 	BridgeTx
 	TableSessionTx
 	SubmissionTx
+	BackofficeTx
 	// Restaurants (stores).
 	CreateRestaurant(ctx context.Context, r Restaurant) error
 	RestaurantByID(ctx context.Context, id string) (Restaurant, error)

@@ -121,6 +121,19 @@ func (r *Relay) AutoPrinters(storeID string) []*Conn {
 	return out
 }
 
+// Conns returns every connected bridge of a store.
+func (r *Relay) Conns(storeID string) []*Conn {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []*Conn
+	for _, c := range r.conns {
+		if c.StoreID == storeID {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // SetStatus keeps the bridge's last device status.
 func (c *Conn) SetStatus(s wire.DeviceStatus) {
 	c.mu.Lock()

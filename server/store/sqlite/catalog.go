@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 
 	"qrpos/server/pos"
 )
@@ -104,9 +105,10 @@ func (t *tx) ListModifierGroups(ctx context.Context, storeID string) ([]pos.Modi
 func (t *tx) CreateItem(ctx context.Context, it pos.Item) error {
 	op := "create item " + it.ID
 	_, err := t.tx.ExecContext(ctx, `INSERT INTO items
-		(id, store_id, category_id, name, price_minor, tax_rate_bp, available, position)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		it.ID, it.StoreID, nullString(it.CategoryID), it.Name, it.Price, it.TaxRateBP, it.Available, it.Position)
+		(id, store_id, category_id, name, price_minor, tax_rate_bp, available, position, sold_out_until, photo)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		it.ID, it.StoreID, nullString(it.CategoryID), it.Name, it.Price, it.TaxRateBP, it.Available, it.Position,
+		nullMicros(it.SoldOutUntil), it.Photo)
 	if err != nil {
 		return fail(op, err)
 	}
@@ -120,11 +122,13 @@ func (t *tx) CreateItem(ctx context.Context, it pos.Item) error {
 	return nil
 }
 
-const itemCols = `id, store_id, COALESCE(category_id, ''), name, price_minor, tax_rate_bp, available, position`
+const itemCols = `id, store_id, COALESCE(category_id, ''), name, price_minor, tax_rate_bp, available, position, sold_out_until, photo`
 
 func scanItem(s rowScanner) (pos.Item, error) {
 	var it pos.Item
-	err := s.Scan(&it.ID, &it.StoreID, &it.CategoryID, &it.Name, &it.Price, &it.TaxRateBP, &it.Available, &it.Position)
+	var soldOut sql.NullInt64
+	err := s.Scan(&it.ID, &it.StoreID, &it.CategoryID, &it.Name, &it.Price, &it.TaxRateBP, &it.Available, &it.Position, &soldOut, &it.Photo)
+	it.SoldOutUntil = fromNullMicros(soldOut)
 	return it, err
 }
 

@@ -325,19 +325,19 @@ func (t *tx) DeleteSessionsOf(ctx context.Context, storeID, staffID string) erro
 
 func (t *tx) CreateTable(ctx context.Context, tb pos.Table) error {
 	gen := max(tb.LinkGen, 1)
-	_, err := t.tx.ExecContext(ctx, `INSERT INTO tables (id, store_id, name, seats, position, link_gen)
-		VALUES (?, ?, ?, ?, ?, ?)`, tb.ID, tb.StoreID, tb.Name, tb.Seats, tb.Position, gen)
+	_, err := t.tx.ExecContext(ctx, `INSERT INTO tables (id, store_id, name, seats, position, area_id, link_gen)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, tb.ID, tb.StoreID, tb.Name, tb.Seats, tb.Position, nullString(tb.AreaID), gen)
 	if err != nil {
 		return fail("create table "+tb.ID, err)
 	}
 	return nil
 }
 
-const tableCols = `id, store_id, name, seats, position, link_gen`
+const tableCols = `id, store_id, name, seats, position, COALESCE(area_id, ''), link_gen`
 
 func scanTable(s rowScanner) (pos.Table, error) {
 	var tb pos.Table
-	err := s.Scan(&tb.ID, &tb.StoreID, &tb.Name, &tb.Seats, &tb.Position, &tb.LinkGen)
+	err := s.Scan(&tb.ID, &tb.StoreID, &tb.Name, &tb.Seats, &tb.Position, &tb.AreaID, &tb.LinkGen)
 	return tb, err
 }
 

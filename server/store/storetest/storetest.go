@@ -59,6 +59,7 @@ func Run(t *testing.T, open func(t *testing.T) pos.Store) {
 		{"Shares", testShares}, {"LiveShareIntents", testLiveShareIntents},
 		{"PairingCodes", testPairingCodes}, {"Bridges", testBridges}, {"KitchenLines", testKitchenLines},
 		{"TableSessions", testTableSessions}, {"Submissions", testSubmissions}, {"PendingLines", testPendingLines},
+		{"CatalogEdits", testCatalogEdits}, {"Settings", testSettings}, {"MenuVersions", testMenuVersions}, {"Media", testMedia}, {"Audit", testAudit},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
