@@ -155,7 +155,7 @@ type Table struct {
 	// Only a link of the current generation opens the table; revoking a
 	// sticker bumps it.
 	LinkGen int
-	AreaID   string // "" for none
+	AreaID  string // "" for none
 }
 
 // Order is a bill. Lines and Tenders are kept in the order they were added.

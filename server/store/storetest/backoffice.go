@@ -109,7 +109,7 @@ func testCatalogEdits(t *testing.T, open func(t *testing.T) pos.Store) {
 		if err != nil {
 			return err
 		}
-		want := pos.Table{ID: table2, StoreID: store1, Name: "Terrace 2", Seats: 6, Position: 9, AreaID: "area-terrace"}
+		want := pos.Table{ID: table2, StoreID: store1, Name: "Terrace 2", Seats: 6, Position: 9, AreaID: "area-terrace", LinkGen: 1}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("table after update (-want +got):\n%s", diff)
 		}
