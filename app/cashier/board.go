@@ -22,6 +22,9 @@ type BoardPage struct {
 	live    liveLink
 	tables  []wire.Table
 	orders  map[string]wire.Order // active orders by id
+	// settled maps a table to its order paid in full while this board
+	// watched: the table shows "Settled" until a new order opens on it.
+	settled map[string]string
 	loaded  bool
 	opening string // id of the table (or "quick") being opened
 }
@@ -87,7 +90,18 @@ func (p *BoardPage) apply(o wire.Order) {
 	}
 	if active(o.Status) {
 		p.orders[o.ID] = o
+		if o.TableID != "" {
+			delete(p.settled, o.TableID)
+		}
 		return
+	}
+	if o.TableID != "" && (o.Status == wire.OrderClosed || o.Status == wire.OrderPaid) {
+		if _, watched := p.orders[o.ID]; watched {
+			if p.settled == nil {
+				p.settled = map[string]string{}
+			}
+			p.settled[o.TableID] = o.ID
+		}
 	}
 	delete(p.orders, o.ID)
 	for i := range p.tables {
@@ -222,6 +236,10 @@ func (p *BoardPage) tableTile(t wire.Table) app.UI {
 		busy = true // the order is not in our list yet
 	}
 	state, class, label := "free", "table-tile", t.Name+", free"
+	settled := !busy && p.settled[t.ID] != ""
+	if settled {
+		state, class, label = wire.TableSettled, "table-tile settled", t.Name+", settled"
+	}
 	if busy {
 		state, class = "busy", "table-tile busy"
 		label = t.Name + ", " + statusLabel(o.Status) + ", " + o.Totals.Total.String()
@@ -244,8 +262,11 @@ func (p *BoardPage) tableTile(t wire.Table) app.UI {
 		OnClick(p.openTable(t), app.EventScope(t.ID, t.OrderID, o.ID)).
 		Body(
 			app.Span().Class("name").Text(t.Name),
-			app.If(!busy, func() app.UI {
+			app.If(!busy && !settled, func() app.UI {
 				return app.Span().Class("state").DataSet("testid", "board-table-state").Text("Free")
+			}),
+			app.If(settled, func() app.UI {
+				return app.Span().Class("state").DataSet("testid", "board-table-state").Text("Settled")
 			}),
 			app.If(busy, func() app.UI {
 				return app.Span().Class("state").DataSet("testid", "board-table-state").Text(statusLabel(o.Status))
