@@ -19,9 +19,9 @@ type BoardPage struct {
 	app.Compo
 	base
 
-	live    liveLink
-	tables  []wire.Table
-	orders  map[string]wire.Order // active orders by id
+	live   liveLink
+	tables []wire.Table
+	orders map[string]wire.Order // active orders by id
 	// settled maps a table to its order paid in full while this board
 	// watched: the table shows "Settled" until a new order opens on it.
 	settled map[string]string

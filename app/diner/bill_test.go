@@ -23,7 +23,7 @@ func TestBillTip(t *testing.T) {
 		{"none", cny(3750), BillTipNone, "", cny(0), 0, 0, true},
 		{"10 percent", cny(3750), BillTip10, "", cny(375), 1000, 0, true},
 		{"15 percent rounds half up", cny(3750), BillTip15, "", cny(563), 1500, 0, true}, // 562.5
-		{"10 percent of 37.54", cny(3754), BillTip10, "", cny(375), 1000, 0, true},      // 375.4
+		{"10 percent of 37.54", cny(3754), BillTip10, "", cny(375), 1000, 0, true},       // 375.4
 		{"typed", cny(3750), BillTipAmount, "5.5", cny(550), 0, 550, true},
 		{"typed empty", cny(3750), BillTipAmount, " ", cny(0), 0, 0, true},
 		{"typed garbage", cny(3750), BillTipAmount, "lots", cny(0), 0, 0, false},
