@@ -533,15 +533,24 @@ func (s *Service) payShare(ctx context.Context, p payer, key, shareID string, re
 		if err != nil {
 			return Intent{}, notFound(err, "share")
 		}
-		b, t, err := s.openBill(ctx, tx, p, sh.OrderID)
-		if err != nil {
-			return Intent{}, err
+		if p.TableID != "" {
+			o, err := tx.OrderByID(ctx, p.StoreID, sh.OrderID)
+			if err != nil {
+				return Intent{}, err
+			}
+			if o.TableID != p.TableID {
+				return Intent{}, refuse(CodeNotFound, "that share is not on your table's bill")
+			}
 		}
 		switch sh.Status {
 		case SharePaid:
 			return Intent{}, refuse(CodeAlreadyPaid, "%s is already paid", shareName(sh))
 		case ShareVoid:
 			return Intent{}, refuse(CodeBillChanged, "the bill was split again; choose your share again")
+		}
+		b, t, err := s.openBill(ctx, tx, p, sh.OrderID)
+		if err != nil {
+			return Intent{}, err
 		}
 		all, err := tx.ListShares(ctx, p.StoreID, sh.OrderID)
 		if err != nil {
