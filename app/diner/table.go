@@ -72,7 +72,7 @@ type TablePage struct {
 // NewTable returns the table page.
 func NewTable(api *client.Client) *TablePage { return &TablePage{api: api, view: viewMenu} }
 
-func stateKey(link string) string { return "qrpos.diner.table." + link }
+func stateKey(link string) string   { return "qrpos.diner.table." + link }
 func cartKey(session string) string { return "qrpos.diner.cart." + session }
 
 // OnNav joins the table of the link in the path.
