@@ -23,17 +23,13 @@ func itemID(tb testing.TB, m wire.Menu, prefix string) string {
 	return ""
 }
 
-// joinTable makes the phone join a table by its sticker link, as the
-// table's page does: the server sets the phone's diner cookie.
-func joinTable(ph *tab, base, link string) {
+// toBill opens the table's page of a sticker link on the phone (which
+// joins the table) and goes from the table's order to its bill page.
+func toBill(ph *tab, base, link string) {
 	ph.tb.Helper()
-	ph.do("a page of the server", chromedp.Navigate(base+"/wallet"), chromedp.WaitVisible(chromedp.CSS(tid("page-wallet"))))
-	ph.str("join table", fmt.Sprintf(`(() => {
-		window.__joined = 0;
-		fetch(%q, {method: "POST", headers: {%q: "1"}}).then(r => { window.__joined = r.status; });
-		return "";
-	})()`, "/api/t/"+link+"/join", wire.HeaderCSRF))
-	ph.waitJS("joined", `window.__joined === 200`)
+	ph.do("scan the table's sticker", chromedp.Navigate(base+"/t/"+link), chromedp.WaitVisible(chromedp.CSS(tid("diner-tab-status"))))
+	ph.do("the table's order", click(tid("diner-tab-status")), chromedp.WaitVisible(chromedp.CSS(tid("diner-pay-bill"))))
+	ph.do("pay from the phone", click(tid("diner-pay-bill")), chromedp.WaitVisible(chromedp.CSS(tid("page-bill")+" "+tid("bill-lines"))))
 }
 
 // TestTablePay drives paying a table's bill from two phones: phone A pays
@@ -67,11 +63,10 @@ func TestTablePay(t *testing.T) {
 	for i, ph := range []*tab{a, b} {
 		member := openWallet(ph, base)
 		mgr.callKey("POST", "/api/wallet/topup", wire.TopUpRequest{TopUpID: fmt.Sprint("e2e-tablepay-", i), MemberID: member, Amount: money.New(50000, "CNY")}, nil)
-		joinTable(ph, base, link.Link)
 	}
 
-	// Phone A: the bill, split in two equal shares.
-	a.do("bill", chromedp.Navigate(base+"/bill"), chromedp.WaitVisible(chromedp.CSS(tid("page-bill")+" "+tid("bill-lines"))))
+	// Phone A scans the table's sticker and splits the bill in two.
+	toBill(a, base, link.Link)
 	a.waitJS("two lines", fmt.Sprintf(`document.querySelectorAll(%q).length === 2`, tid("bill-line")))
 	if got := a.minor("due", tid("bill-due")); got != total {
 		t.Fatalf("bill shows due %d, want the total %d", got, total)
@@ -107,7 +102,8 @@ func TestTablePay(t *testing.T) {
 	// Phone B: sees share 1 paid, pays share 2 with 10 %.
 	rest := total - half
 	tip := (rest*1000 + 5000) / 10000
-	b.do("bill", chromedp.Navigate(base+"/bill"), chromedp.WaitVisible(chromedp.CSS(tid("bill-shares"))))
+	toBill(b, base, link.Link)
+	b.do("shares", chromedp.WaitVisible(chromedp.CSS(tid("bill-shares"))))
 	b.waitJS("share 1 paid", fmt.Sprintf(`!!document.querySelector(%q)`, first+`[data-status="paid"]`))
 	if got := b.minor("paid", tid("bill-paid")); got != half {
 		t.Errorf("B's bill shows paid %d, want %d", got, half)

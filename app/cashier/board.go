@@ -27,6 +27,7 @@ type BoardPage struct {
 	settled map[string]string
 	loaded  bool
 	opening string // id of the table (or "quick") being opened
+	inbox   inbox  // what tables ask for (inbox.go)
 }
 
 // NewBoard returns the board page.
@@ -45,6 +46,7 @@ func (p *BoardPage) OnNav(ctx app.Context) {
 func (p *BoardPage) OnDismount() { p.live.stop() }
 
 func (p *BoardPage) refresh(ctx app.Context) {
+	p.loadInbox(ctx)
 	ctx.Async(func() {
 		tables, err := p.api.Tables(ctx)
 		var orders []wire.Order
@@ -77,6 +79,8 @@ func (p *BoardPage) onEvent(ctx app.Context, ev wire.Event) {
 		if ev.Order != nil {
 			p.apply(*ev.Order)
 		}
+	case wire.EventSubmission, wire.EventService:
+		p.inboxEvent(ctx, ev)
 	}
 }
 
@@ -200,6 +204,7 @@ func (p *BoardPage) Render() app.UI {
 			DataSet("testid", "board-tables").
 			DataSet("count", len(tables)).
 			Body(app.Range(tables).Slice(func(i int) app.UI { return p.tableTile(tables[i]) })),
+		p.renderInbox(),
 		app.Div().Class("section-head").Body(
 			app.H2().Text("Quick sales"),
 			app.Button().
@@ -250,6 +255,9 @@ func (p *BoardPage) tableTile(t wire.Table) app.UI {
 	if p.opening == t.ID {
 		label = t.Name + ", opening"
 	}
+	if p.pendingAt(t.ID) {
+		label += ", new order from the table"
+	}
 	return app.Button().
 		Class(class).
 		Type("button").
@@ -262,6 +270,7 @@ func (p *BoardPage) tableTile(t wire.Table) app.UI {
 		OnClick(p.openTable(t), app.EventScope(t.ID, t.OrderID, o.ID)).
 		Body(
 			app.Span().Class("name").Text(t.Name),
+			p.tableBadge(t),
 			app.If(!busy && !settled, func() app.UI {
 				return app.Span().Class("state").DataSet("testid", "board-table-state").Text("Free")
 			}),

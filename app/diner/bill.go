@@ -124,6 +124,14 @@ var billText = struct {
 
 func (p *BillPage) t(x i18n.Text) string { return x.In(p.lang) }
 
+var txtPayHere = i18n.Text{En: "Pay the bill from this phone", Zh: "用手机买单"}
+
+// payAtTable links the table page to the bill page.
+func payAtTable(l i18n.Lang) app.UI {
+	return app.A().Class("btn", "btn-ok", "btn-big").Href(BillPath).DataSet("testid", "diner-pay-bill").
+		Aria("label", txtPayHere.In(l)).Text(txtPayHere.In(l))
+}
+
 // OnNav loads the bill and follows the table.
 func (p *BillPage) OnNav(ctx app.Context) {
 	p.pg = ctx

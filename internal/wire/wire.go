@@ -147,6 +147,7 @@ type Item struct {
 	Available      bool     `json:"available"`
 	Position       int      `json:"position"`
 	ModifierGroups []string `json:"modifier_groups,omitempty"`
+	Photo          string   `json:"photo,omitempty"`
 }
 
 // ModifierGroup is a set of choices for an item, e.g. "Spice level".
