@@ -234,6 +234,9 @@ func (p *PayPage) body() app.UI {
 			}),
 			app.Div().Class("due-row").Body(app.Span().Text("From"), app.Span().DataSet("testid", "pay-paid-payer").Text(in.PayerRef)),
 			app.A().Class("btn", "btn-big").Href(wallet.Path).DataSet("testid", "pay-to-wallet").Text("Open my wallet"),
+			app.If(p.page.Share != nil, func() app.UI {
+				return app.A().Class("btn", "btn-big").Href(BillPath).DataSet("testid", "pay-to-bill").Text("Back to the bill")
+			}),
 		)
 	case p.mine != nil:
 		return app.Section().Class("panel", "failed").DataSet("testid", "pay-failed").Attr("role", "alert").Body(
@@ -261,6 +264,13 @@ func (p *PayPage) body() app.UI {
 		if in.Status == wire.IntentPending {
 			return app.Section().Class("panel").DataSet("testid", "pay-busy").Attr("role", "status").Body(
 				app.P().Text("Someone else is paying this bill right now."),
+			)
+		}
+		if p.page.Share != nil {
+			return app.Section().Class("panel", "failed").DataSet("testid", "pay-expired").Attr("role", "alert").Body(
+				app.P().Class("big").Text("This link no longer pays"),
+				app.P().Text("The payment was replaced or the bill changed. Go back to the bill and tap Pay again."),
+				app.A().Class("btn", "btn-big").Href(BillPath).DataSet("testid", "pay-to-bill").Text("Back to the bill"),
 			)
 		}
 		return app.Section().Class("panel", "failed").DataSet("testid", "pay-expired").Attr("role", "alert").Body(
