@@ -509,7 +509,7 @@ func TestDinerSplitScope(t *testing.T) {
 	ctx := t.Context()
 	f.order(t, "o5", "t5")
 	f.add(t, "o5", "o5-l1", "kung-pao-chicken", 1, "spice-hot", "extra-egg") // 45.00
-	f.add(t, "o5", "o5-l2", "jasmine-tea", 2)                                 // 30.00
+	f.add(t, "o5", "o5-l2", "jasmine-tea", 2)                                // 30.00
 	_, a, _ := f.join(t, f.link(t, "t5"), "")
 	_, c, _ := f.join(t, f.link(t, "t3"), "")
 
