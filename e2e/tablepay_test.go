@@ -108,11 +108,17 @@ func TestTablePay(t *testing.T) {
 	if got := b.minor("paid", tid("bill-paid")); got != half {
 		t.Errorf("B's bill shows paid %d, want %d", got, half)
 	}
+	// Phone B reads Chinese.
+	b.do("中文", click(tid("bill-lang", "data-lang=zh")))
+	b.waitJS("bill in Chinese", fmt.Sprintf(`document.querySelector(%q)?.textContent === "第 2 份，共 2 份"`, second+" "+tid("bill-share-label")))
 	b.do("tip 10%", click(tid("bill-tip", "data-tip=1000")))
 	b.waitJS("pay button with tip", fmt.Sprintf(`(document.querySelector(%q)?.textContent || "").includes(%q)`,
 		second+" "+tid("bill-share-pay"), money.New(rest+tip, "CNY").String()))
 	b.screens("bill-tip")
 	b.do("pay share 2", click(second+" "+tid("bill-share-pay")), chromedp.WaitVisible(chromedp.CSS(tid("pay-share"))))
+	if got := b.text("share label", tid("pay-share-label")); got != "第 2 份，共 2 份" {
+		t.Errorf("pay page names the share %q, want 第 2 份，共 2 份", got)
+	}
 	if got := b.minor("pay tip", tid("pay-share-tip")); got != tip {
 		t.Errorf("pay page tip %d, want %d", got, tip)
 	}

@@ -30,6 +30,7 @@ type PayPage struct {
 
 	api     *client.Client
 	pg      app.Context
+	lang    i18n.Lang // of the share's strings (the diner's language)
 	token   string
 	page    wire.PayPage
 	loaded  bool
@@ -59,6 +60,7 @@ func NewPay(api *client.Client) *PayPage { return &PayPage{api: api, tipChoice: 
 func (p *PayPage) OnNav(ctx app.Context) {
 	ctx.Page().SetTitle("Pay · QRPOS")
 	p.pg = ctx
+	p.lang = i18n.Current(ctx)
 	p.token = strings.TrimPrefix(ctx.Page().URL().Path, "/p/")
 	if app.IsServer {
 		return
@@ -235,7 +237,7 @@ func (p *PayPage) body() app.UI {
 			app.Div().Class("due-row").Body(app.Span().Text("From"), app.Span().DataSet("testid", "pay-paid-payer").Text(in.PayerRef)),
 			app.A().Class("btn", "btn-big").Href(wallet.Path).DataSet("testid", "pay-to-wallet").Text("Open my wallet"),
 			app.If(p.page.Share != nil, func() app.UI {
-				return app.A().Class("btn", "btn-big").Href(BillPath).DataSet("testid", "pay-to-bill").Text("Back to the bill")
+				return app.A().Class("btn", "btn-big").Href(BillPath).DataSet("testid", "pay-to-bill").Text(payText.ToBill.In(p.lang))
 			}),
 		)
 	case p.mine != nil:
@@ -251,13 +253,13 @@ func (p *PayPage) body() app.UI {
 		if in.Status == wire.IntentSucceeded || in.Status == wire.IntentPartiallyRefunded || in.Status == wire.IntentRefunded {
 			msg := "This bill is already paid. Nothing more to pay."
 			if p.page.Share != nil {
-				msg = "This share is already paid. Nothing more to pay for it."
+				msg = payText.SharePaid.In(p.lang)
 			}
 			return app.Section().Class("panel", "done").DataSet("testid", "pay-already-paid").Attr("role", "status").Body(
 				app.P().Class("big").Text("Already paid"),
 				app.P().Text(msg),
 				app.If(p.page.Share != nil, func() app.UI {
-					return app.A().Class("btn").Href(BillPath).DataSet("testid", "pay-to-bill").Text("Back to the bill")
+					return app.A().Class("btn").Href(BillPath).DataSet("testid", "pay-to-bill").Text(payText.ToBill.In(p.lang))
 				}),
 			)
 		}
@@ -268,9 +270,9 @@ func (p *PayPage) body() app.UI {
 		}
 		if p.page.Share != nil {
 			return app.Section().Class("panel", "failed").DataSet("testid", "pay-expired").Attr("role", "alert").Body(
-				app.P().Class("big").Text("This link no longer pays"),
-				app.P().Text("The payment was replaced or the bill changed. Go back to the bill and tap Pay again."),
-				app.A().Class("btn", "btn-big").Href(BillPath).DataSet("testid", "pay-to-bill").Text("Back to the bill"),
+				app.P().Class("big").Text(payText.Replaced.In(p.lang)),
+				app.P().Text(payText.ReplacedMsg.In(p.lang)),
+				app.A().Class("btn", "btn-big").Href(BillPath).DataSet("testid", "pay-to-bill").Text(payText.ToBill.In(p.lang)),
 			)
 		}
 		return app.Section().Class("panel", "failed").DataSet("testid", "pay-expired").Attr("role", "alert").Body(
@@ -331,12 +333,24 @@ func (p *PayPage) renderBill() app.UI {
 // the tip chosen on the bill page.
 func (p *PayPage) renderShare(total money.Amount) app.UI {
 	sh := *p.page.Share
-	return app.Section().Class("panel").Aria("label", "Your share").DataSet("testid", "pay-share").DataSet("share-id", sh.ID).Body(
-		app.Div().Class("due-row").Body(app.Span().DataSet("testid", "pay-share-label").Text(ShareLabel(i18n.En, sh)), widget.Money("pay-share-amount", sh.Amount)),
-		app.Div().Class("due-row").Body(app.Span().Text("Tip"), widget.Money("pay-share-tip", p.page.Intent.Tip)),
-		app.Div().Class("due-row", "grand").Body(app.Span().Text("You pay"), widget.Money("pay-grand-total", total)),
-		app.A().Class("btn").Href(BillPath).DataSet("testid", "pay-to-bill").Text("Back to the bill"),
+	l := p.lang
+	return app.Section().Class("panel").Aria("label", payText.YourShare.In(l)).DataSet("testid", "pay-share").DataSet("share-id", sh.ID).Body(
+		app.Div().Class("due-row").Body(app.Span().DataSet("testid", "pay-share-label").Text(ShareLabel(l, sh)), widget.Money("pay-share-amount", sh.Amount)),
+		app.Div().Class("due-row").Body(app.Span().Text(billText.TipLabel.In(l)), widget.Money("pay-share-tip", p.page.Intent.Tip)),
+		app.Div().Class("due-row", "grand").Body(app.Span().Text(payText.YouPay.In(l)), widget.Money("pay-grand-total", total)),
+		app.A().Class("btn").Href(BillPath).DataSet("testid", "pay-to-bill").Text(payText.ToBill.In(l)),
 	)
+}
+
+// payText are the pay page's strings for a share of a split bill, in the
+// diner's language like the bill page.
+var payText = struct{ SharePaid, ToBill, Replaced, ReplacedMsg, YourShare, YouPay i18n.Text }{
+	SharePaid:   i18n.Text{En: "This share is already paid. Nothing more to pay for it.", Zh: "这一份已经付过了，无需再付。"},
+	ToBill:      i18n.Text{En: "Back to the bill", Zh: "返回账单"},
+	Replaced:    i18n.Text{En: "This link no longer pays", Zh: "此链接已失效"},
+	ReplacedMsg: i18n.Text{En: "The payment was replaced or the bill changed. Go back to the bill and tap Pay again.", Zh: "付款已被替换或账单已变更，请返回账单重新点击支付。"},
+	YourShare:   i18n.Text{En: "Your share", Zh: "您的份额"},
+	YouPay:      i18n.Text{En: "You pay", Zh: "您需支付"},
 }
 
 func (p *PayPage) renderTipPicker(bill, tip, total money.Amount, bad string) app.UI {
