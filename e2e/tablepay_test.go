@@ -166,6 +166,12 @@ func TestTablePay(t *testing.T) {
 		t.Logf("paying a paid share again: %s", got)
 	}
 
+	// The board says settled after a reload too, until the table is cleared.
+	tablet.do("reload board", chromedp.Navigate(base+"/board"), chromedp.WaitVisible(chromedp.CSS(table5+`[data-state="settled"]`)))
+	tablet.waitJS("board live again", fmt.Sprintf(`!!document.querySelector(%q)`, tid("live-status", "data-live=on")))
+	mgr.callKey("POST", "/api/tables/t5/clear", nil, nil)
+	tablet.do("table 5 free", chromedp.WaitVisible(chromedp.CSS(table5+`[data-state="free"]`)))
+
 	var check struct {
 		Clean       bool     `json:"clean"`
 		Differences []string `json:"differences"`

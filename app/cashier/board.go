@@ -22,8 +22,9 @@ type BoardPage struct {
 	live   liveLink
 	tables []wire.Table
 	orders map[string]wire.Order // active orders by id
-	// settled maps a table to its order paid in full while this board
-	// watched: the table shows "Settled" until a new order opens on it.
+	// settled maps a table to its order paid in full since its party sat
+	// down (as the server says, or as seen live): the table shows
+	// "Settled" until the staff clear it or a new order opens on it.
 	settled map[string]string
 	loaded  bool
 	opening string // id of the table (or "quick") being opened
@@ -59,6 +60,12 @@ func (p *BoardPage) refresh(ctx app.Context) {
 				return
 			}
 			p.tables = tables
+			p.settled = map[string]string{}
+			for _, t := range tables {
+				if t.SettledOrderID != "" {
+					p.settled[t.ID] = t.SettledOrderID
+				}
+			}
 			p.orders = make(map[string]wire.Order, len(orders))
 			for _, o := range orders {
 				p.apply(o)
@@ -81,6 +88,8 @@ func (p *BoardPage) onEvent(ctx app.Context, ev wire.Event) {
 		}
 	case wire.EventSubmission, wire.EventService:
 		p.inboxEvent(ctx, ev)
+	case wire.EventTableCleared:
+		p.refresh(ctx) // a settled table is free again
 	}
 }
 

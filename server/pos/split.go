@@ -731,6 +731,24 @@ func (s *Service) dinerOrderID(ctx context.Context, d Diner, settled bool) (stri
 	return id, err
 }
 
+// settledOrder returns the order paid last at a table since its open
+// table session began, or "" (no session, or nothing paid in it).
+func settledOrder(ctx context.Context, tx Tx, storeID, tableID string) (string, error) {
+	ts, err := tx.OpenTableSession(ctx, storeID, tableID)
+	if errors.Is(err, ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	done, err := tx.ListOrders(ctx, OrderFilter{StoreID: storeID, TableID: tableID, Statuses: []OrderStatus{StatusPaid, StatusClosed},
+		ClosedSince: ts.OpenedAt, Limit: 1})
+	if err != nil || len(done) == 0 {
+		return "", err
+	}
+	return done[0].ID, nil
+}
+
 // DinerBill returns the bill of the diner's table.
 func (s *Service) DinerBill(ctx context.Context, d Diner) (BillView, error) {
 	id, err := s.dinerOrderID(ctx, d, true)

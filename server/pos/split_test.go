@@ -560,3 +560,57 @@ func TestDinerSplitScope(t *testing.T) {
 		t.Fatalf("split after the change = %+v, %v", shares, err)
 	}
 }
+
+// A table whose bill was paid at the table is settled until the staff
+// clear it.
+func TestTableSettled(t *testing.T) {
+	f := newPayFixture(t)
+	ctx := t.Context()
+	p := f.wallet(t, 50000)
+	f.order(t, "o5", "t5")
+	f.add(t, "o5", "o5-l1", "jasmine-tea", 1)
+	_, d, _ := f.join(t, f.link(t, "t5"), "")
+	settled := func() string {
+		t.Helper()
+		ts, err := f.svc.Tables(ctx, f.cashier)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tb := range ts {
+			if tb.ID == "t5" {
+				return tb.SettledOrderID
+			}
+		}
+		t.Fatal("no table t5")
+		return ""
+	}
+	if got := settled(); got != "" {
+		t.Fatalf("settled before paying: %q", got)
+	}
+	if _, _, _, err := f.svc.DinerSplit(ctx, d, "k-s", pos.SplitRequest{SplitID: "s", Parts: 1}); err != nil {
+		t.Fatal(err)
+	}
+	in, _, err := f.svc.DinerPayShare(ctx, d, "k-p", "s-1", pos.PayShareRequest{IntentID: "p"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, _, err := f.svc.ShareToken(ctx, d.StoreID, in.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.PayWithWallet(ctx, tok, p.cred, 0); err != nil {
+		t.Fatal(err)
+	}
+	if got := settled(); got != "o5" {
+		t.Fatalf("settled after paying: %q, want o5", got)
+	}
+	if v, err := f.svc.DinerBill(ctx, d); err != nil || v.Order.ID != "o5" || v.Order.Status != pos.StatusClosed {
+		t.Fatalf("the diner's bill after paying: %s %s, %v", v.Order.ID, v.Order.Status, err)
+	}
+	if _, _, err := f.svc.ClearTable(ctx, f.cashier, "k-clear", "t5"); err != nil {
+		t.Fatal(err)
+	}
+	if got := settled(); got != "" {
+		t.Fatalf("settled after clearing: %q", got)
+	}
+}
