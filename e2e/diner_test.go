@@ -167,8 +167,21 @@ func (t *tab) timeToMenu(url string) time.Duration {
 	start := time.Now()
 	t.do("open link", chromedp.Navigate(url))
 	t.waitJS("interactive menu", fmt.Sprintf(`!!document.querySelector(%q)`, tid("diner-add")+":not([disabled])"))
-	return time.Since(start)
+	d := time.Since(start)
+	t.tb.Logf("%s: %v; waterfall (ms from navigation start):\n%s", url, d, t.str("waterfall", waterfallJS))
+	return d
 }
+
+// waterfallJS lists the page's requests: start, end, bytes over the wire,
+// and the moment the menu became interactive.
+const waterfallJS = `(() => {
+  const rows = performance.getEntriesByType("resource").map(e =>
+    Math.round(e.startTime) + "\t" + Math.round(e.responseEnd) + "\t" + e.transferSize + "\t" + e.name.replace(location.origin, ""));
+  const nav = performance.getEntriesByType("navigation")[0];
+  rows.unshift("0\t" + Math.round(nav.responseEnd) + "\t" + nav.transferSize + "\t(document) domInteractive=" + Math.round(nav.domInteractive));
+  rows.push("interactive menu at " + Math.round(performance.now()));
+  return rows.join("\n");
+})()`
 
 // BenchmarkTableLinkToMenu measures the time from opening a table's
 // sticker link to an interactive menu on a throttled phone, on the first
@@ -178,7 +191,9 @@ func (t *tab) timeToMenu(url string) time.Duration {
 // Run: go test ./e2e/ -run '^$' -bench TableLinkToMenu -benchtime 3x
 func BenchmarkTableLinkToMenu(b *testing.B) {
 	exe := chromium(b)
-	base := startServer(b, buildWasm(b))
+	dir := buildWasm(b)
+	compress(b, dir) // served as in production: .br or .gz by Accept-Encoding
+	base := startServer(b, dir)
 	link := tableLink(newAPI(b, base, managerName, managerPIN), "t5")
 	var first, repeat time.Duration
 	for b.Loop() {

@@ -104,6 +104,7 @@ func (p *TablePage) OnNav(ctx app.Context) {
 			}
 			p.table, p.menu, p.joined, p.hasMenu, p.offline, p.ended = t, m, true, true, false, false
 			p.save(ctx)
+			cacheMedia(photoURLs(m.Menu))
 			p.loadCart(ctx)
 			p.startLive(ctx)
 			if p.cart.Queued {
@@ -207,6 +208,7 @@ func (p *TablePage) onEvent(ctx app.Context, ev wire.Event) {
 				if err == nil {
 					p.menu = m
 					p.save(ctx)
+					cacheMedia(photoURLs(m.Menu))
 				}
 			})
 		})
