@@ -82,6 +82,10 @@ func (p *TablePage) OnNav(ctx app.Context) {
 	p.lang = i18n.Current(ctx)
 	ctx.Page().SetTitle(tr(txtTitle, p.lang))
 	if app.IsServer {
+		// A phone's first visit waits on the wasm: fetch it while the
+		// loader script is still on its way (the loader's fetch is a CORS
+		// fetch, hence crossorigin, so the two are one download).
+		ctx.Page().SetPreloads(app.Preload{Href: "/web/app.wasm crossorigin", As: "fetch", FetchPriority: "high"})
 		return
 	}
 	i18n.SetDocumentLang(p.lang)
@@ -94,7 +98,10 @@ func (p *TablePage) OnNav(ctx app.Context) {
 	ctx.Async(func() {
 		t, err := p.api.JoinTable(ctx, p.link)
 		var m wire.DinerMenu
-		if err == nil {
+		switch {
+		case err == nil && t.Menu != nil:
+			m, t.Menu = *t.Menu, nil
+		case err == nil:
 			m, err = p.api.DinerMenu(ctx)
 		}
 		ctx.Dispatch(func(ctx app.Context) {
@@ -103,13 +110,17 @@ func (p *TablePage) OnNav(ctx app.Context) {
 				return
 			}
 			p.table, p.menu, p.joined, p.hasMenu, p.offline, p.ended = t, m, true, true, false, false
-			p.save(ctx)
-			cacheMedia(photoURLs(m.Menu))
 			p.loadCart(ctx)
-			p.startLive(ctx)
-			if p.cart.Queued {
-				p.flush(ctx)
-			}
+			// The menu shows first; keeping it for the next visit, the
+			// photos and the event stream come after.
+			ctx.Defer(func(ctx app.Context) {
+				p.save(ctx)
+				cacheMedia(photoURLs(m.Menu))
+				p.startLive(ctx)
+				if p.cart.Queued {
+					p.flush(ctx)
+				}
+			})
 		})
 	})
 }
