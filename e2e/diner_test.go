@@ -206,3 +206,37 @@ func BenchmarkTableLinkToMenu(b *testing.B) {
 	b.ReportMetric(float64(first.Milliseconds())/float64(b.N), "first-ms")
 	b.ReportMetric(float64(repeat.Milliseconds())/float64(b.N), "repeat-ms")
 }
+
+// TestTableOrderingOffline: a cart sent while the network is down is kept
+// (also over a reload) and delivered once, with the same submission id,
+// when the network is back.
+func TestTableOrderingOffline(t *testing.T) {
+	exe := chromium(t)
+	base := startServer(t, buildWasm(t))
+	mgr := newAPI(t, base, managerName, managerPIN)
+	link := tableLink(mgr, "t2")
+	p := phone(t, "phone", newBrowser(t, exe))
+	p.do("open the table link", chromedp.Navigate(link),
+		chromedp.WaitVisible(chromedp.CSS(tid("diner-add", "data-item-id=smashed-cucumber"))))
+	p.do("add two", click(tid("diner-add", "data-item-id=smashed-cucumber")), click(tid("diner-add", "data-item-id=smashed-cucumber")))
+
+	failed, restore := p.cut("*/api/diner/submissions*")
+	p.do("send offline", click(tid("diner-tab-cart")), click(tid("diner-send")))
+	key := <-failed
+	p.waitJS("queued message", fmt.Sprintf(`(document.querySelector(%q)?.textContent || "").length > 0`, tid("diner-send-error")))
+	p.do("reload offline", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(tid("diner-tab-cart"))), click(tid("diner-tab-cart")))
+	if got := p.str("cart kept", fmt.Sprintf(`document.querySelector(%q).textContent`, tid("diner-cart-line", "data-item-id=smashed-cucumber")+" "+tid("diner-cart-qty"))); got != "2" {
+		t.Errorf("cart after a reload: %q cucumbers, want 2", got)
+	}
+	for len(failed) > 0 {
+		<-failed
+	}
+	restore()
+	p.present("delivered", tid("diner-order-line", "data-item-id=smashed-cucumber", "data-state=pending"))
+
+	var in wire.TableInbox
+	mgr.call("GET", "/api/submissions", nil, &in)
+	if len(in.Submissions) != 1 || len(in.Submissions[0].Lines) != 1 || in.Submissions[0].Lines[0].Qty != 2 {
+		t.Errorf("server has %+v; want one submission of 2 cucumbers (first failed key %s)", in.Submissions, key)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -336,8 +337,22 @@ func (p *TablePage) sent(ctx app.Context, ans wire.SubmitAnswer, err error) {
 	default:
 		p.offline = true
 		p.sendErr = tr(txtQueued, p.lang)
+		p.retryLater(ctx)
 	}
 }
+
+// retryLater tries the queued cart again in a few seconds, until the
+// outbox delivers it (a reconnection of the event stream also tries).
+func (p *TablePage) retryLater(ctx app.Context) {
+	ctx.After(retryEvery, func(ctx app.Context) {
+		if p.cart.Queued && !p.ended {
+			p.flush(ctx)
+		}
+	})
+}
+
+// retryEvery is how often a queued cart is sent again.
+const retryEvery = 3 * time.Second
 
 // flush sends the queued cart again from the outbox (same key, same id).
 func (p *TablePage) flush(ctx app.Context) {
@@ -355,8 +370,10 @@ func (p *TablePage) flush(ctx app.Context) {
 		ctx.Dispatch(func(ctx app.Context) {
 			p.sending = false
 			if err != nil {
+				p.retryLater(ctx)
 				return
 			}
+			p.offline = false
 			p.table = t
 			if slices.ContainsFunc(t.Submissions, func(s wire.Submission) bool { return s.ID == c.SubmissionID }) {
 				p.setCart(ctx, Cart{})
