@@ -73,7 +73,7 @@ func (p *BoardPage) alert(msg string) {
 	if !app.IsClient {
 		return
 	}
-	if !p.inbox.audio.Truthy() {
+	if p.inbox.audio == nil {
 		ac := app.Window().Get("AudioContext")
 		if !ac.Truthy() {
 			return

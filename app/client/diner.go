@@ -10,10 +10,11 @@ import (
 // ---- table-side ordering: the diner's phone ----
 
 // JoinTable joins the table of a sticker link; the server sets the diner
-// cookie. Joining again with the cookie keeps the same diner.
+// cookie. Joining again with the cookie keeps the same diner. The answer
+// carries the menu.
 func (c *Client) JoinTable(ctx context.Context, link string) (wire.DinerTable, error) {
 	var v wire.DinerTable
-	err := c.direct(ctx, "POST", "/api/t/"+url.PathEscape(link)+"/join", nil, &v)
+	err := c.direct(ctx, "POST", "/api/t/"+url.PathEscape(link)+"/join?with=menu", nil, &v)
 	return v, err
 }
 

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -82,6 +83,10 @@ func (p *TablePage) OnNav(ctx app.Context) {
 	p.lang = i18n.Current(ctx)
 	ctx.Page().SetTitle(tr(txtTitle, p.lang))
 	if app.IsServer {
+		// A phone's first visit waits on the wasm: fetch it while the
+		// loader script is still on its way (the loader's fetch is a CORS
+		// fetch, hence crossorigin, so the two are one download).
+		ctx.Page().SetPreloads(app.Preload{Href: "/web/app.wasm crossorigin", As: "fetch", FetchPriority: "high"})
 		return
 	}
 	i18n.SetDocumentLang(p.lang)
@@ -94,7 +99,10 @@ func (p *TablePage) OnNav(ctx app.Context) {
 	ctx.Async(func() {
 		t, err := p.api.JoinTable(ctx, p.link)
 		var m wire.DinerMenu
-		if err == nil {
+		switch {
+		case err == nil && t.Menu != nil:
+			m, t.Menu = *t.Menu, nil
+		case err == nil:
 			m, err = p.api.DinerMenu(ctx)
 		}
 		ctx.Dispatch(func(ctx app.Context) {
@@ -103,12 +111,17 @@ func (p *TablePage) OnNav(ctx app.Context) {
 				return
 			}
 			p.table, p.menu, p.joined, p.hasMenu, p.offline, p.ended = t, m, true, true, false, false
-			p.save(ctx)
 			p.loadCart(ctx)
-			p.startLive(ctx)
-			if p.cart.Queued {
-				p.flush(ctx)
-			}
+			// The menu shows first; keeping it for the next visit, the
+			// photos and the event stream come after.
+			ctx.Defer(func(ctx app.Context) {
+				p.save(ctx)
+				cacheMedia(photoURLs(m.Menu))
+				p.startLive(ctx)
+				if p.cart.Queued {
+					p.flush(ctx)
+				}
+			})
 		})
 	})
 }
@@ -207,6 +220,7 @@ func (p *TablePage) onEvent(ctx app.Context, ev wire.Event) {
 				if err == nil {
 					p.menu = m
 					p.save(ctx)
+					cacheMedia(photoURLs(m.Menu))
 				}
 			})
 		})
@@ -323,8 +337,22 @@ func (p *TablePage) sent(ctx app.Context, ans wire.SubmitAnswer, err error) {
 	default:
 		p.offline = true
 		p.sendErr = tr(txtQueued, p.lang)
+		p.retryLater(ctx)
 	}
 }
+
+// retryLater tries the queued cart again in a few seconds, until the
+// outbox delivers it (a reconnection of the event stream also tries).
+func (p *TablePage) retryLater(ctx app.Context) {
+	ctx.After(retryEvery, func(ctx app.Context) {
+		if p.cart.Queued && !p.ended {
+			p.flush(ctx)
+		}
+	})
+}
+
+// retryEvery is how often a queued cart is sent again.
+const retryEvery = 3 * time.Second
 
 // flush sends the queued cart again from the outbox (same key, same id).
 func (p *TablePage) flush(ctx app.Context) {
@@ -342,8 +370,10 @@ func (p *TablePage) flush(ctx app.Context) {
 		ctx.Dispatch(func(ctx app.Context) {
 			p.sending = false
 			if err != nil {
+				p.retryLater(ctx)
 				return
 			}
+			p.offline = false
 			p.table = t
 			if slices.ContainsFunc(t.Submissions, func(s wire.Submission) bool { return s.ID == c.SubmissionID }) {
 				p.setCart(ctx, Cart{})
