@@ -94,13 +94,26 @@ func TestTablePay(t *testing.T) {
 		t.Errorf("pay page tip %d, want 0", got)
 	}
 	a.screens("pay-share")
+	// Meanwhile the cashier has the order's charge screen open.
+	tablet.do("charge screen", chromedp.Navigate(base+"/orders/e2e-t5/charge"), chromedp.WaitVisible(chromedp.CSS(tid("page-charge")+" "+tid("charge-due"))))
+	tablet.waitJS("charge screen live", fmt.Sprintf(`!!document.querySelector(%q)`, tid("live-status", "data-live=on")))
 	a.do("A pays", click(tid("pay-wallet")), chromedp.WaitVisible(chromedp.CSS(tid("pay-paid"))))
 	if got := a.minor("paid", tid("pay-paid-amount")); got != half {
 		t.Errorf("A paid %d, want %d", got, half)
 	}
 
-	// Phone B: sees share 1 paid, pays share 2 with 10 %.
+	// The charge screen now charges what is left, and does not call the
+	// order paid.
 	rest := total - half
+	tablet.waitJS("charge screen shows the rest", fmt.Sprintf(`document.querySelector(%q)?.dataset.minor === "%d"`, tid("charge-due"), rest))
+	if n := tablet.str("paid panel", fmt.Sprintf(`String(document.querySelectorAll(%q).length)`, tid("charge-paid"))); n != "0" {
+		t.Errorf("the charge screen shows the order paid after half of it was")
+	}
+	tablet.screens("charge-after-share")
+	tablet.do("back to the board", chromedp.Navigate(base+"/board"), chromedp.WaitVisible(chromedp.CSS(table5+`[data-state="busy"]`)))
+	tablet.waitJS("board live", fmt.Sprintf(`!!document.querySelector(%q)`, tid("live-status", "data-live=on")))
+
+	// Phone B: sees share 1 paid, pays share 2 with 10 %.
 	tip := (rest*1000 + 5000) / 10000
 	toBill(b, base, link.Link)
 	b.do("shares", chromedp.WaitVisible(chromedp.CSS(tid("bill-shares"))))
