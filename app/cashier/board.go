@@ -19,11 +19,16 @@ type BoardPage struct {
 	app.Compo
 	base
 
-	live    liveLink
-	tables  []wire.Table
-	orders  map[string]wire.Order // active orders by id
+	live   liveLink
+	tables []wire.Table
+	orders map[string]wire.Order // active orders by id
+	// settled maps a table to its order paid in full since its party sat
+	// down (as the server says, or as seen live): the table shows
+	// "Settled" until the staff clear it or a new order opens on it.
+	settled map[string]string
 	loaded  bool
 	opening string // id of the table (or "quick") being opened
+	inbox   inbox  // what tables ask for (inbox.go)
 }
 
 // NewBoard returns the board page.
@@ -42,6 +47,7 @@ func (p *BoardPage) OnNav(ctx app.Context) {
 func (p *BoardPage) OnDismount() { p.live.stop() }
 
 func (p *BoardPage) refresh(ctx app.Context) {
+	p.loadInbox(ctx)
 	ctx.Async(func() {
 		tables, err := p.api.Tables(ctx)
 		var orders []wire.Order
@@ -54,6 +60,12 @@ func (p *BoardPage) refresh(ctx app.Context) {
 				return
 			}
 			p.tables = tables
+			p.settled = map[string]string{}
+			for _, t := range tables {
+				if t.SettledOrderID != "" {
+					p.settled[t.ID] = t.SettledOrderID
+				}
+			}
 			p.orders = make(map[string]wire.Order, len(orders))
 			for _, o := range orders {
 				p.apply(o)
@@ -78,6 +90,10 @@ func (p *BoardPage) onEvent(ctx app.Context, ev wire.Event) {
 		p.refresh(ctx)
 	case wire.EventMenuUpdated:
 		reloadMenu(ctx, p.api, nil)
+	case wire.EventSubmission, wire.EventService:
+		p.inboxEvent(ctx, ev)
+	case wire.EventTableCleared:
+		p.refresh(ctx) // a settled table is free again
 	}
 }
 
@@ -91,7 +107,18 @@ func (p *BoardPage) apply(o wire.Order) {
 	}
 	if active(o.Status) {
 		p.orders[o.ID] = o
+		if o.TableID != "" {
+			delete(p.settled, o.TableID)
+		}
 		return
+	}
+	if o.TableID != "" && (o.Status == wire.OrderClosed || o.Status == wire.OrderPaid) {
+		if _, watched := p.orders[o.ID]; watched {
+			if p.settled == nil {
+				p.settled = map[string]string{}
+			}
+			p.settled[o.TableID] = o.ID
+		}
 	}
 	delete(p.orders, o.ID)
 	for i := range p.tables {
@@ -191,6 +218,7 @@ func (p *BoardPage) Render() app.UI {
 			DataSet("testid", "board-tables").
 			DataSet("count", len(tables)).
 			Body(app.Range(tables).Slice(func(i int) app.UI { return p.tableTile(tables[i]) })),
+		p.renderInbox(),
 		app.Div().Class("section-head").Body(
 			app.H2().Text("Quick sales"),
 			app.Button().
@@ -227,6 +255,10 @@ func (p *BoardPage) tableTile(t wire.Table) app.UI {
 		busy = true // the order is not in our list yet
 	}
 	state, class, label := "free", "table-tile", t.Name+", free"
+	settled := !busy && p.settled[t.ID] != ""
+	if settled {
+		state, class, label = wire.TableSettled, "table-tile settled", t.Name+", settled"
+	}
 	if busy {
 		state, class = "busy", "table-tile busy"
 		label = t.Name + ", " + statusLabel(o.Status) + ", " + o.Totals.Total.String()
@@ -236,6 +268,9 @@ func (p *BoardPage) tableTile(t wire.Table) app.UI {
 	}
 	if p.opening == t.ID {
 		label = t.Name + ", opening"
+	}
+	if p.pendingAt(t.ID) {
+		label += ", new order from the table"
 	}
 	return app.Button().
 		Class(class).
@@ -249,8 +284,12 @@ func (p *BoardPage) tableTile(t wire.Table) app.UI {
 		OnClick(p.openTable(t), app.EventScope(t.ID, t.OrderID, o.ID)).
 		Body(
 			app.Span().Class("name").Text(t.Name),
-			app.If(!busy, func() app.UI {
+			p.tableBadge(t),
+			app.If(!busy && !settled, func() app.UI {
 				return app.Span().Class("state").DataSet("testid", "board-table-state").Text("Free")
+			}),
+			app.If(settled, func() app.UI {
+				return app.Span().Class("state").DataSet("testid", "board-table-state").Text("Settled")
 			}),
 			app.If(busy, func() app.UI {
 				return app.Span().Class("state").DataSet("testid", "board-table-state").Text(statusLabel(o.Status))

@@ -194,6 +194,9 @@ func (p *ChargePage) onEvent(ctx app.Context, ev wire.Event) {
 // onIntent applies the news of one of the order's payments.
 func (p *ChargePage) onIntent(in wire.Intent) {
 	switch {
+	case in.ShareID != "" && (p.qr == nil || p.qr.ID != in.ID) && (p.pending == nil || p.pending.ID != in.ID):
+		// A phone at the table paid (or tried) a share of the bill: the
+		// order's update says what is left to charge.
 	case captured(in.Status):
 		p.paid, p.pending, p.qr, p.failed, p.refusal = &in, nil, nil, nil, ""
 	case in.Status == wire.IntentPending:

@@ -381,6 +381,9 @@ func (p *OrderPage) renderLine(l wire.Line, editable bool) app.UI {
 	if l.Sent {
 		class += " sent"
 	}
+	if l.Pending {
+		class += " pending" // a diner's line waiting on the board's Accept (not in the total)
+	}
 	return app.Li().
 		Class(class).
 		DataSet("testid", "order-line").

@@ -7,10 +7,12 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"qrpos/app/client"
+	"qrpos/app/i18n"
 	"qrpos/app/wallet"
 	"qrpos/app/widget"
 	"qrpos/internal/money"
@@ -28,6 +30,7 @@ type PayPage struct {
 
 	api     *client.Client
 	pg      app.Context
+	lang    i18n.Lang // of the share's strings (the diner's language)
 	token   string
 	page    wire.PayPage
 	loaded  bool
@@ -57,6 +60,7 @@ func NewPay(api *client.Client) *PayPage { return &PayPage{api: api, tipChoice: 
 func (p *PayPage) OnNav(ctx app.Context) {
 	ctx.Page().SetTitle("Pay · QRPOS")
 	p.pg = ctx
+	p.lang = i18n.Current(ctx)
 	p.token = strings.TrimPrefix(ctx.Page().URL().Path, "/p/")
 	if app.IsServer {
 		return
@@ -140,7 +144,12 @@ func refusal(err error) string {
 
 func (p *PayPage) bill() money.Amount { return p.page.Intent.Amount }
 
-func (p *PayPage) tip() (money.Amount, string) { return Tip(p.bill(), p.tipChoice, p.tipTyped) }
+func (p *PayPage) tip() (money.Amount, string) {
+	if p.page.Share != nil {
+		return p.page.Intent.Tip, "" // chosen with the share on the bill page
+	}
+	return Tip(p.bill(), p.tipChoice, p.tipTyped)
+}
 
 func (p *PayPage) pay(ctx app.Context, e app.Event) {
 	tip, bad := p.tip()
@@ -150,8 +159,19 @@ func (p *PayPage) pay(ctx app.Context, e app.Event) {
 	p.busy, p.refusal, p.code = true, "", ""
 	ctx = p.pg
 	cred := p.dev.Credential
+	tok, share := p.token, p.page.Share
+	stale := time.Now().After(p.page.ExpiresAt.Add(-3 * time.Second))
 	ctx.Async(func() {
-		in, err := p.api.PayWallet(ctx, p.token, cred, wire.PayWalletRequest{Tip: tip})
+		if share != nil && stale {
+			// The token jumps like the counter's QR: a phone that took its
+			// time asks its table for a fresh one of the same payment.
+			sp, err := p.api.DinerPayShare(ctx, p.api.NewID(), share.ID, wire.PayShareRequest{IntentID: "pi-" + p.api.NewID(), Tip: &tip})
+			if err == nil {
+				tok = sp.Token
+				ctx.Dispatch(func(ctx app.Context) { p.token, p.page.Intent, p.page.ExpiresAt = sp.Token, sp.Intent, sp.ExpiresAt })
+			}
+		}
+		in, err := p.api.PayWallet(ctx, tok, cred, wire.PayWalletRequest{Tip: tip})
 		ctx.Dispatch(func(ctx app.Context) {
 			p.busy = false
 			if err != nil {
@@ -216,6 +236,9 @@ func (p *PayPage) body() app.UI {
 			}),
 			app.Div().Class("due-row").Body(app.Span().Text("From"), app.Span().DataSet("testid", "pay-paid-payer").Text(in.PayerRef)),
 			app.A().Class("btn", "btn-big").Href(wallet.Path).DataSet("testid", "pay-to-wallet").Text("Open my wallet"),
+			app.If(p.page.Share != nil, func() app.UI {
+				return app.A().Class("btn", "btn-big").Href(BillPath).DataSet("testid", "pay-to-bill").Text(payText.ToBill.In(p.lang))
+			}),
 		)
 	case p.mine != nil:
 		return app.Section().Class("panel", "failed").DataSet("testid", "pay-failed").Attr("role", "alert").Body(
@@ -228,14 +251,28 @@ func (p *PayPage) body() app.UI {
 			in = *p.gone
 		}
 		if in.Status == wire.IntentSucceeded || in.Status == wire.IntentPartiallyRefunded || in.Status == wire.IntentRefunded {
+			msg := "This bill is already paid. Nothing more to pay."
+			if p.page.Share != nil {
+				msg = payText.SharePaid.In(p.lang)
+			}
 			return app.Section().Class("panel", "done").DataSet("testid", "pay-already-paid").Attr("role", "status").Body(
 				app.P().Class("big").Text("Already paid"),
-				app.P().Text("This bill is already paid. Nothing more to pay."),
+				app.P().Text(msg),
+				app.If(p.page.Share != nil, func() app.UI {
+					return app.A().Class("btn").Href(BillPath).DataSet("testid", "pay-to-bill").Text(payText.ToBill.In(p.lang))
+				}),
 			)
 		}
 		if in.Status == wire.IntentPending {
 			return app.Section().Class("panel").DataSet("testid", "pay-busy").Attr("role", "status").Body(
 				app.P().Text("Someone else is paying this bill right now."),
+			)
+		}
+		if p.page.Share != nil {
+			return app.Section().Class("panel", "failed").DataSet("testid", "pay-expired").Attr("role", "alert").Body(
+				app.P().Class("big").Text(payText.Replaced.In(p.lang)),
+				app.P().Text(payText.ReplacedMsg.In(p.lang)),
+				app.A().Class("btn", "btn-big").Href(BillPath).DataSet("testid", "pay-to-bill").Text(payText.ToBill.In(p.lang)),
 			)
 		}
 		return app.Section().Class("panel", "failed").DataSet("testid", "pay-expired").Attr("role", "alert").Body(
@@ -262,14 +299,6 @@ func (p *PayPage) renderBill() app.UI {
 	if v.TableName != "" {
 		where = v.TableName
 	}
-	tipButton := func(choice, label string) app.UI {
-		return app.Button().Class("choice").Type("button").
-			DataSet("testid", "pay-tip").
-			DataSet("tip", choice).
-			Aria("pressed", p.tipChoice == choice).
-			OnClick(func(ctx app.Context, e app.Event) { p.tipChoice = choice }, app.EventScope(choice)).
-			Text(label)
-	}
 	return app.Div().Body(
 		app.Section().Class("panel").Aria("label", "Bill").Body(
 			app.H1().DataSet("testid", "pay-store").Text(v.StoreName),
@@ -294,29 +323,66 @@ func (p *PayPage) renderBill() app.UI {
 				app.Dt().Class("grand").Text("To pay"), app.Dd().Class("grand").Body(widget.Money("pay-amount", bill)),
 			),
 		),
-		app.Section().Class("panel").Aria("label", "Tip").Body(
-			app.FieldSet().Class("group").Body(
-				app.Legend().Text("Add a tip?"),
-				app.Div().Class("choices").Attr("role", "group").Aria("label", "Tip").Body(
-					tipButton(TipNone, "No tip"),
-					tipButton(Tip5, "5%"),
-					tipButton(Tip10, "10%"),
-					tipButton(TipAmount, "Amount"),
-				),
-				app.If(p.tipChoice == TipAmount, func() app.UI {
-					return app.Div().Body(
-						app.Label().Class("field").For("pay-tip-entry").Text("Tip ("+money.Symbol(bill.Currency)+")"),
-						app.Input().ID("pay-tip-entry").Class("text").Type("text").Attr("inputmode", "decimal").
-							DataSet("testid", "pay-tip-entry").MaxLength(10).Value(p.tipTyped).
-							OnInput(func(ctx app.Context, e app.Event) { p.tipTyped = ctx.JSSrc().Get("value").String() }),
-					)
-				}),
-				app.P().Class("hint").DataSet("testid", "pay-tip-error").Text(bad),
-			),
-			app.Div().Class("due-row").Body(app.Span().Text("Tip"), widget.Money("pay-tip-amount", tip)),
-			app.Div().Class("due-row", "grand").Body(app.Span().Text("You pay"), widget.Money("pay-grand-total", total)),
-		),
+		app.If(v.Share != nil, func() app.UI { return p.renderShare(total) }),
+		app.If(v.Share == nil, func() app.UI { return p.renderTipPicker(bill, tip, total, bad) }),
 		p.renderWallet(total, bad != ""),
+	)
+}
+
+// renderShare shows the share of a split bill this payment is for, with
+// the tip chosen on the bill page.
+func (p *PayPage) renderShare(total money.Amount) app.UI {
+	sh := *p.page.Share
+	l := p.lang
+	return app.Section().Class("panel").Aria("label", payText.YourShare.In(l)).DataSet("testid", "pay-share").DataSet("share-id", sh.ID).Body(
+		app.Div().Class("due-row").Body(app.Span().DataSet("testid", "pay-share-label").Text(ShareLabel(l, sh)), widget.Money("pay-share-amount", sh.Amount)),
+		app.Div().Class("due-row").Body(app.Span().Text(billText.TipLabel.In(l)), widget.Money("pay-share-tip", p.page.Intent.Tip)),
+		app.Div().Class("due-row", "grand").Body(app.Span().Text(payText.YouPay.In(l)), widget.Money("pay-grand-total", total)),
+		app.A().Class("btn").Href(BillPath).DataSet("testid", "pay-to-bill").Text(payText.ToBill.In(l)),
+	)
+}
+
+// payText are the pay page's strings for a share of a split bill, in the
+// diner's language like the bill page.
+var payText = struct{ SharePaid, ToBill, Replaced, ReplacedMsg, YourShare, YouPay i18n.Text }{
+	SharePaid:   i18n.Text{En: "This share is already paid. Nothing more to pay for it.", Zh: "这一份已经付过了，无需再付。"},
+	ToBill:      i18n.Text{En: "Back to the bill", Zh: "返回账单"},
+	Replaced:    i18n.Text{En: "This link no longer pays", Zh: "此链接已失效"},
+	ReplacedMsg: i18n.Text{En: "The payment was replaced or the bill changed. Go back to the bill and tap Pay again.", Zh: "付款已被替换或账单已变更，请返回账单重新点击支付。"},
+	YourShare:   i18n.Text{En: "Your share", Zh: "您的份额"},
+	YouPay:      i18n.Text{En: "You pay", Zh: "您需支付"},
+}
+
+func (p *PayPage) renderTipPicker(bill, tip, total money.Amount, bad string) app.UI {
+	tipButton := func(choice, label string) app.UI {
+		return app.Button().Class("choice").Type("button").
+			DataSet("testid", "pay-tip").
+			DataSet("tip", choice).
+			Aria("pressed", p.tipChoice == choice).
+			OnClick(func(ctx app.Context, e app.Event) { p.tipChoice = choice }, app.EventScope(choice)).
+			Text(label)
+	}
+	return app.Section().Class("panel").Aria("label", "Tip").Body(
+		app.FieldSet().Class("group").Body(
+			app.Legend().Text("Add a tip?"),
+			app.Div().Class("choices").Attr("role", "group").Aria("label", "Tip").Body(
+				tipButton(TipNone, "No tip"),
+				tipButton(Tip5, "5%"),
+				tipButton(Tip10, "10%"),
+				tipButton(TipAmount, "Amount"),
+			),
+			app.If(p.tipChoice == TipAmount, func() app.UI {
+				return app.Div().Body(
+					app.Label().Class("field").For("pay-tip-entry").Text("Tip ("+money.Symbol(bill.Currency)+")"),
+					app.Input().ID("pay-tip-entry").Class("text").Type("text").Attr("inputmode", "decimal").
+						DataSet("testid", "pay-tip-entry").MaxLength(10).Value(p.tipTyped).
+						OnInput(func(ctx app.Context, e app.Event) { p.tipTyped = ctx.JSSrc().Get("value").String() }),
+				)
+			}),
+			app.P().Class("hint").DataSet("testid", "pay-tip-error").Text(bad),
+		),
+		app.Div().Class("due-row").Body(app.Span().Text("Tip"), widget.Money("pay-tip-amount", tip)),
+		app.Div().Class("due-row", "grand").Body(app.Span().Text("You pay"), widget.Money("pay-grand-total", total)),
 	)
 }
 

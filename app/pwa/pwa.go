@@ -55,6 +55,8 @@ func Register() {
 	app.RouteWithRegexp(cashier.CashPattern, func() app.Composer { return cashier.NewCash(api) })
 	app.RouteWithRegexp(cashier.ChargePattern, func() app.Composer { return cashier.NewCharge(api) })
 	app.RouteWithRegexp(diner.PayPattern, func() app.Composer { return diner.NewPay(api) })
+	app.Route(diner.BillPath, func() app.Composer { return diner.NewBill(api) })
+	app.RouteWithRegexp(diner.TablePattern, func() app.Composer { return diner.NewTable(api) })
 	app.Route(wallet.Path, func() app.Composer { return wallet.NewPage(api) })
 	app.RouteWithRegexp(cashier.OrderPattern, func() app.Composer { return cashier.NewOrder(api) })
 }

@@ -26,6 +26,9 @@ type DinerTable struct {
 	Submissions []Submission `json:"submissions"`
 	// Services are the session's service requests not yet acknowledged.
 	Services []ServiceRequest `json:"services"`
+	// Menu comes with a join that asks for it (?with=menu), saving a
+	// phone on a slow network a round trip before it can show the menu.
+	Menu *DinerMenu `json:"menu,omitempty"`
 }
 
 // TableRef names a table.

@@ -190,6 +190,9 @@ type Table struct {
 	AreaID   string `json:"area_id,omitempty"`
 	// OrderID is the table's open order, if any.
 	OrderID string `json:"order_id,omitempty"`
+	// SettledOrderID is the order paid in full at the table since its
+	// party sat down, until the staff clear the table.
+	SettledOrderID string `json:"settled_order_id,omitempty"`
 }
 
 // Order is a bill: lines, totals and payments.

@@ -103,6 +103,13 @@ func (s *Server) joinTable(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if r.URL.Query().Get("with") == "menu" {
+		rest, m, err := s.svc.DinerMenu(r.Context(), d)
+		if err != nil {
+			return err
+		}
+		out.Menu = &wire.DinerMenu{Menu: menuOut(m, rest.Currency, s.now())}
+	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }

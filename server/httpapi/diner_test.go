@@ -259,3 +259,52 @@ func TestDinerSubmissionsOverHTTP(t *testing.T) {
 		t.Errorf("call waiter: %d %s", resp.StatusCode, body)
 	}
 }
+
+// TestAcceptAutoSendPrintsKitchenTicket: with auto-send to kitchen on,
+// accepting a table's submission prints its kitchen ticket through the
+// usual path (the store's auto-printing bridge); a pending submission
+// prints nothing.
+func TestAcceptAutoSendPrintsKitchenTicket(t *testing.T) {
+	e := newBridgeEnv(t)
+	p := pairOverHTTP(t, e)
+	mgr, cashier := e.terminal(t), e.terminal(t)
+	mgr.login(demo.ManagerID, "2468")
+	cashier.login(demo.CashierID, "1357")
+	c, _, err := dialUplink(t, e, p.Credential)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &fakeBridge{t: t, c: c}
+	b.send(wire.BridgeMessage{Type: wire.BridgeHello, Hello: &wire.Hello{Version: "test", BridgeID: p.BridgeID, AutoPrint: true,
+		Capabilities: []string{wire.CapPrint}}})
+	b.send(wire.BridgeMessage{Type: wire.BridgePing, Seq: 1})
+	b.next(wire.BridgePong)
+
+	if resp, body := cashier.do("PUT", "/api/table-ordering", wire.TableOrderSettings{AutoSendToKitchen: true}, nil); resp.StatusCode != 403 {
+		t.Errorf("cashier changing the setting: %d %s, want 403", resp.StatusCode, body)
+	}
+	if resp, body := mgr.do("PUT", "/api/table-ordering", wire.TableOrderSettings{AutoSendToKitchen: true}, nil); resp.StatusCode != 200 {
+		t.Fatalf("setting: %d %s", resp.StatusCode, body)
+	}
+	phone := e.terminal(t)
+	resp, body := phone.do("POST", "/api/t/"+stickerLink(t, mgr, "t4")+"/join?with=menu", nil, nil)
+	var dt wire.DinerTable
+	if resp.StatusCode != 200 || json.Unmarshal(body, &dt) != nil || dt.Menu == nil || len(dt.Menu.Items) == 0 {
+		t.Errorf("join ?with=menu: %d, menu %v; want the menu", resp.StatusCode, dt.Menu)
+	}
+	resp, body = phone.do("POST", "/api/diner/submissions", wire.SubmitRequest{ID: "sub-k", Lines: []wire.SubmitLine{
+		{ItemID: "mapo-tofu", Qty: 2, ModifierIDs: []string{"spice-hot"}, Note: "no MSG"}}}, nil)
+	if resp.StatusCode != 200 {
+		t.Fatalf("submit: %d %s", resp.StatusCode, body)
+	}
+	resp, body = cashier.do("POST", "/api/submissions/sub-k/accept", nil, nil)
+	var dec wire.DecisionAnswer
+	if resp.StatusCode != 200 || json.Unmarshal(body, &dec) != nil || dec.Order.Status != wire.OrderSent || !dec.Submission.Sent {
+		t.Fatalf("accept with auto-send: %d %s; want the order sent", resp.StatusCode, body)
+	}
+	m := b.next(wire.BridgePrint)
+	if m.Print.Kind != wire.PrintKindKitchen || m.Print.Kitchen == nil || len(m.Print.Kitchen.Lines) != 1 ||
+		m.Print.Kitchen.Lines[0].Name == "" || m.Print.Kitchen.Lines[0].Qty != 2 || m.Print.Kitchen.Table != "Table 4" {
+		t.Fatalf("bridge got %+v; want a kitchen ticket of 2 mapo tofu for Table 4", m.Print)
+	}
+}

@@ -296,7 +296,8 @@ func (s *Server) tables(w http.ResponseWriter, r *http.Request, a pos.Actor) err
 	}
 	out := wire.TableList{Tables: []wire.Table{}}
 	for _, t := range ts {
-		out.Tables = append(out.Tables, wire.Table{ID: t.ID, Name: t.Name, Seats: t.Seats, Position: t.Position, OrderID: t.OrderID})
+		out.Tables = append(out.Tables, wire.Table{ID: t.ID, Name: t.Name, Seats: t.Seats, Position: t.Position, OrderID: t.OrderID,
+			SettledOrderID: t.SettledOrderID})
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil

@@ -58,7 +58,7 @@ func newEnvWith(t *testing.T, set func(*httpapi.Config)) *env {
 	var api *httpapi.Server
 	linkKey := token.GenerateKey()
 	svc := pos.NewService(db, cfg, pos.Deps{Now: time.Now, Log: log, Signer: signer, LinkKey: linkKey,
-		OnOrder: func(o pos.Order) { api.OrderEvent(o) }, OnPayment: func(in pos.Intent) { api.PaymentEvent(in) },
+		OnOrder: func(o pos.Order) { api.OrderEvent(o); api.BridgeOrder(o) }, OnPayment: func(in pos.Intent) { api.PaymentEvent(in) },
 		OnWallet: func(m pos.Member) { api.WalletEvent(m) }, OnDiner: func(ev pos.DinerEvent) { api.DinerEvent(ev) },
 		OnShares: func(storeID, orderID string) { api.SharesEvent(storeID, orderID) }})
 	life, cancel := context.WithCancel(context.Background())

@@ -145,7 +145,8 @@ func newPayFixture(t *testing.T) *payFixture {
 	cfg := pos.DefaultConfig
 	cfg.PIN = cheapPIN
 	pf.svc = pos.NewService(f.store, cfg, pos.Deps{Now: f.clock.Now, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Signer: signer, Rails: map[string]pos.Rail{pos.RailWeChat: pf.rail}, OnPayment: func(pos.Intent) { pf.payments.Add(1) }})
+		Signer: signer, Rails: map[string]pos.Rail{pos.RailWeChat: pf.rail}, OnPayment: func(pos.Intent) { pf.payments.Add(1) },
+		LinkKey: token.GenerateKey()})
 	f.svc = pf.svc
 	t.Cleanup(func() { pf.checkLedger(t) })
 	return pf

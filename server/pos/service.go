@@ -378,6 +378,10 @@ func (s *Service) Menu(ctx context.Context, a Actor) (Menu, error) {
 type TableState struct {
 	Table
 	OrderID string
+	// SettledOrderID is the order paid in full at the table since its
+	// party sat down (its table session opened), while it has no active
+	// order and the staff have not cleared it.
+	SettledOrderID string
 }
 
 // Tables returns the restaurant's tables with their active orders.
@@ -399,7 +403,13 @@ func (s *Service) Tables(ctx context.Context, a Actor) ([]TableState, error) {
 			}
 		}
 		for _, t := range tables {
-			out = append(out, TableState{Table: t, OrderID: busy[t.ID]})
+			ts := TableState{Table: t, OrderID: busy[t.ID]}
+			if ts.OrderID == "" {
+				if ts.SettledOrderID, err = settledOrder(ctx, tx, a.StoreID, t.ID); err != nil {
+					return err
+				}
+			}
+			out = append(out, ts)
 		}
 		return nil
 	})

@@ -533,15 +533,24 @@ func (s *Service) payShare(ctx context.Context, p payer, key, shareID string, re
 		if err != nil {
 			return Intent{}, notFound(err, "share")
 		}
-		b, t, err := s.openBill(ctx, tx, p, sh.OrderID)
-		if err != nil {
-			return Intent{}, err
+		if p.TableID != "" {
+			o, err := tx.OrderByID(ctx, p.StoreID, sh.OrderID)
+			if err != nil {
+				return Intent{}, err
+			}
+			if o.TableID != p.TableID {
+				return Intent{}, refuse(CodeNotFound, "that share is not on your table's bill")
+			}
 		}
 		switch sh.Status {
 		case SharePaid:
 			return Intent{}, refuse(CodeAlreadyPaid, "%s is already paid", shareName(sh))
 		case ShareVoid:
 			return Intent{}, refuse(CodeBillChanged, "the bill was split again; choose your share again")
+		}
+		b, t, err := s.openBill(ctx, tx, p, sh.OrderID)
+		if err != nil {
+			return Intent{}, err
 		}
 		all, err := tx.ListShares(ctx, p.StoreID, sh.OrderID)
 		if err != nil {
@@ -720,6 +729,24 @@ func (s *Service) dinerOrderID(ctx context.Context, d Diner, settled bool) (stri
 		err = refuse(CodeNotFound, "nothing has been ordered at this table yet")
 	}
 	return id, err
+}
+
+// settledOrder returns the order paid last at a table since its open
+// table session began, or "" (no session, or nothing paid in it).
+func settledOrder(ctx context.Context, tx Tx, storeID, tableID string) (string, error) {
+	ts, err := tx.OpenTableSession(ctx, storeID, tableID)
+	if errors.Is(err, ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	done, err := tx.ListOrders(ctx, OrderFilter{StoreID: storeID, TableID: tableID, Statuses: []OrderStatus{StatusPaid, StatusClosed},
+		ClosedSince: ts.OpenedAt, Limit: 1})
+	if err != nil || len(done) == 0 {
+		return "", err
+	}
+	return done[0].ID, nil
 }
 
 // DinerBill returns the bill of the diner's table.

@@ -473,3 +473,144 @@ func TestSharePaidOnceUnderRace(t *testing.T) {
 		})
 	}
 }
+
+// FuzzSplitEqual checks the invariants of an equal split for any amount
+// and number of parts: exact sum, parts within one minor unit, larger
+// parts first.
+func FuzzSplitEqual(f *testing.F) {
+	for _, s := range []struct {
+		amount int64
+		n      int
+	}{{7500, 2}, {10001, 3}, {1, 1}, {pos.MaxAmount, pos.MaxParts}, {19, 7}} {
+		f.Add(s.amount, s.n)
+	}
+	f.Fuzz(func(t *testing.T, amount int64, n int) {
+		if amount < 0 || amount > pos.MaxAmount || n < 1 || n > pos.MaxParts {
+			t.Skip()
+		}
+		got := pos.SplitEqual(amount, n)
+		var sum int64
+		for i, p := range got {
+			sum += p
+			if p < 0 || i > 0 && p > got[i-1] || got[0]-p > 1 {
+				t.Fatalf("SplitEqual(%d, %d) = %v", amount, n, got)
+			}
+		}
+		if len(got) != n || sum != amount {
+			t.Fatalf("SplitEqual(%d, %d) = %v adds up to %d", amount, n, got, sum)
+		}
+	})
+}
+
+// A diner splits and pays only their own table's bill, and lines waiting
+// for the staff's Accept are not on it.
+func TestDinerSplitScope(t *testing.T) {
+	f := newPayFixture(t)
+	ctx := t.Context()
+	f.order(t, "o5", "t5")
+	f.add(t, "o5", "o5-l1", "kung-pao-chicken", 1, "spice-hot", "extra-egg") // 45.00
+	f.add(t, "o5", "o5-l2", "jasmine-tea", 2)                                // 30.00
+	_, a, _ := f.join(t, f.link(t, "t5"), "")
+	_, c, _ := f.join(t, f.link(t, "t3"), "")
+
+	if _, err := f.svc.DinerBill(ctx, c); pos.ErrorCode(err) != pos.CodeNotFound {
+		t.Fatalf("bill of a table with no order: %v, want not found", err)
+	}
+	// A diner's new lines wait for the staff: they are on no share.
+	sub, o, _, err := f.svc.Submit(ctx, a, pos.SubmitRequest{ID: "sub-1", Lines: []pos.SubmitLine{{ItemID: "jasmine-tea", Qty: 1}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pending := o.Lines[len(o.Lines)-1].ID
+	shares, orderID, _, err := f.svc.DinerSplit(ctx, a, "k-d1", pos.SplitRequest{SplitID: "d1", Parts: 2})
+	if err != nil || orderID != "o5" || len(shares) != 2 || shares[0].Amount+shares[1].Amount != 7500 {
+		t.Fatalf("DinerSplit = %+v, %s, %v", shares, orderID, err)
+	}
+	_, _, _, err = f.svc.DinerSplit(ctx, a, "k-d2", pos.SplitRequest{SplitID: "d2", LineIDs: []string{pending}})
+	wantCode(t, err, pos.CodeNotFound)
+
+	// Another table's diner can neither split this bill nor pay its shares.
+	_, _, _, err = f.svc.DinerSplit(ctx, c, "k-c1", pos.SplitRequest{SplitID: "c1", Parts: 2})
+	wantCode(t, err, pos.CodeNotFound)
+	_, _, err = f.svc.DinerPayShare(ctx, c, "k-c2", "d1-1", pos.PayShareRequest{IntentID: "c2"})
+	wantCode(t, err, pos.CodeNotFound)
+	v, err := f.svc.DinerBill(ctx, a)
+	if err != nil || v.Order.ID != "o5" || len(v.Shares) != 2 || v.Stale {
+		t.Fatalf("DinerBill = %+v, %v", v, err)
+	}
+
+	// The staff accept the line: the bill changed, the shares no longer pay.
+	in, _, err := f.svc.DinerPayShare(ctx, a, "k-a1", "d1-1", pos.PayShareRequest{IntentID: "a1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := f.svc.AcceptSubmission(ctx, f.cashier, "k-acc", sub.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = f.svc.DinerPayShare(ctx, a, "k-a2", "d1-2", pos.PayShareRequest{IntentID: "a2"})
+	wantCode(t, err, pos.CodeBillChanged)
+	_, _, err = f.svc.IssueToken(ctx, f.cashier, in.ID)
+	wantCode(t, err, pos.CodeBillChanged)
+	if v, _ := f.svc.DinerBill(ctx, a); !v.Stale {
+		t.Error("bill not stale after the accepted line")
+	}
+	// Split again: the new shares cover the accepted line.
+	shares, _, _, err = f.svc.DinerSplit(ctx, a, "k-d3", pos.SplitRequest{SplitID: "d3", Parts: 3})
+	if err != nil || shares[0].Amount+shares[1].Amount+shares[2].Amount != 7500+1500 {
+		t.Fatalf("split after the change = %+v, %v", shares, err)
+	}
+}
+
+// A table whose bill was paid at the table is settled until the staff
+// clear it.
+func TestTableSettled(t *testing.T) {
+	f := newPayFixture(t)
+	ctx := t.Context()
+	p := f.wallet(t, 50000)
+	f.order(t, "o5", "t5")
+	f.add(t, "o5", "o5-l1", "jasmine-tea", 1)
+	_, d, _ := f.join(t, f.link(t, "t5"), "")
+	settled := func() string {
+		t.Helper()
+		ts, err := f.svc.Tables(ctx, f.cashier)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tb := range ts {
+			if tb.ID == "t5" {
+				return tb.SettledOrderID
+			}
+		}
+		t.Fatal("no table t5")
+		return ""
+	}
+	if got := settled(); got != "" {
+		t.Fatalf("settled before paying: %q", got)
+	}
+	if _, _, _, err := f.svc.DinerSplit(ctx, d, "k-s", pos.SplitRequest{SplitID: "s", Parts: 1}); err != nil {
+		t.Fatal(err)
+	}
+	in, _, err := f.svc.DinerPayShare(ctx, d, "k-p", "s-1", pos.PayShareRequest{IntentID: "p"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, _, err := f.svc.ShareToken(ctx, d.StoreID, in.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.PayWithWallet(ctx, tok, p.cred, 0); err != nil {
+		t.Fatal(err)
+	}
+	if got := settled(); got != "o5" {
+		t.Fatalf("settled after paying: %q, want o5", got)
+	}
+	if v, err := f.svc.DinerBill(ctx, d); err != nil || v.Order.ID != "o5" || v.Order.Status != pos.StatusClosed {
+		t.Fatalf("the diner's bill after paying: %s %s, %v", v.Order.ID, v.Order.Status, err)
+	}
+	if _, _, err := f.svc.ClearTable(ctx, f.cashier, "k-clear", "t5"); err != nil {
+		t.Fatal(err)
+	}
+	if got := settled(); got != "" {
+		t.Fatalf("settled after clearing: %q", got)
+	}
+}
