@@ -121,7 +121,8 @@ func TestBackofficeLiveMenu(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(tofuRow)),
 		chromedp.SetUploadFiles(chromedp.CSS(tofuRow+" "+tid("bo-item-photo-input")), []string{file}),
 	)
-	manager.waitJS("photo shown", fmt.Sprintf(`(e => !!e && e.complete && e.naturalWidth >= 320)(document.querySelector(%q))`, tofuRow+" "+tid("bo-item-photo")))
+	// The browser picks the 320 px variant for the 64 px thumbnail (srcset).
+	manager.waitJS("photo shown", fmt.Sprintf(`(e => !!e && e.complete && e.naturalWidth > 0 && /\/media\/[0-9a-f]{64}-320\.jpg$/.test(e.currentSrc))(document.querySelector(%q))`, tofuRow+" "+tid("bo-item-photo")))
 	mgrAPI.call("GET", "/api/menu", nil, &menu)
 	for _, it := range menu.Items {
 		if it.Name == tofuName && (!strings.HasPrefix(it.Photo, "/media/") || !strings.HasSuffix(it.Photo, "-640.jpg")) {

@@ -204,6 +204,16 @@ func (p *BOStaffPage) row(s wire.StaffInfo) app.UI {
 					active := !s.Active
 					p.change(s, wire.ChangeStaffRequest{Active: &active})
 				}, app.EventScope(s.ID, s.Active)).Text(map[bool]string{true: "Deactivate", false: "Activate"}[s.Active]),
+			app.If(s.Locked, func() app.UI {
+				return app.Button().Class("btn", "btn-primary").Type("button").DataSet("testid", "bo-staff-unlock").
+					Aria("label", "Unlock "+s.Name).Disabled(!editable || p.busy != "").
+					OnClick(func(ctx app.Context, e app.Event) {
+						p.run("staff-"+s.ID, s.ID, func(ctx context.Context) error {
+							_, err := p.api.Unlock(ctx, s.ID)
+							return err
+						})
+					}, app.EventScope(s.ID)).Text("Unlock")
+			}),
 			p.errorFor("staff-"+s.ID),
 		),
 	)

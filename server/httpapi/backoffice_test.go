@@ -235,6 +235,18 @@ func TestBackofficeReplayAndEvents(t *testing.T) {
 		{"area", "POST", "/api/areas", wire.Area{ID: "terrace", Name: "Terrace"}, wire.Area{ID: "terrace", Name: "Patio"}, 201, wire.EventTablesUpdated},
 		{"table", "POST", "/api/tables", wire.TableRequest{ID: "t9", Name: "Table 9", Seats: 2, Position: 9, AreaID: "terrace"},
 			wire.TableRequest{ID: "t9", Name: "Table 9", Seats: 3}, 201, wire.EventTablesUpdated},
+		{"category rename", "PUT", "/api/menu/categories/soups", wire.CategoryRequest{ID: "soups", Name: "Soups and broths", Position: 0},
+			wire.CategoryRequest{ID: "soups", Name: "Broths", Position: 0}, 200, wire.EventMenuUpdated},
+		{"item order", "POST", "/api/menu/items/order", wire.ReorderRequest{IDs: []string{"plum-juice", "jasmine-tea"}},
+			wire.ReorderRequest{IDs: []string{"jasmine-tea", "plum-juice"}}, 200, wire.EventMenuUpdated},
+		{"group update", "PUT", "/api/menu/modifier-groups/sauce", wire.ModifierGroupRequest{ID: "sauce", Name: "Sauce", Max: 2,
+			Modifiers: []wire.Modifier{{ID: "chili-oil", Name: "Chili oil", Price: cny(150)}, {ID: "vinegar", Name: "Black vinegar", Price: cny(0)}}},
+			wire.ModifierGroupRequest{ID: "sauce", Name: "Sauce", Max: 2}, 200, wire.EventMenuUpdated},
+		{"area rename", "PUT", "/api/areas/terrace", wire.Area{ID: "terrace", Name: "Garden"}, wire.Area{ID: "terrace", Name: "Yard"}, 200, wire.EventTablesUpdated},
+		{"table update", "PUT", "/api/tables/t9", wire.TableRequest{ID: "t9", Name: "Garden 9", Seats: 4, Position: 9, AreaID: "terrace"},
+			wire.TableRequest{ID: "t9", Name: "Garden 9", Seats: 5}, 200, wire.EventTablesUpdated},
+		{"table order", "POST", "/api/tables/order", wire.ReorderRequest{IDs: []string{"t9", "t1"}}, wire.ReorderRequest{IDs: []string{"t1", "t9"}}, 200, wire.EventTablesUpdated},
+		{"staff deactivate", "PATCH", "/api/staff/zoe", wire.ChangeStaffRequest{Active: ptr(false)}, wire.ChangeStaffRequest{Active: ptr(true)}, 200, wire.EventStaffUpdated},
 		{"settings", "PUT", "/api/settings", wire.Settings{Name: "Lotus", Address: "88 Road", Currency: "CNY", PublicURL: "https://pos.example.com/", AutoSend: true},
 			wire.Settings{Name: "Lotus", Currency: "CNY"}, 200, wire.EventSettingsUpdated},
 	} {
@@ -261,8 +273,8 @@ func TestBackofficeReplayAndEvents(t *testing.T) {
 	var m wire.Menu
 	_, body := mgr.do("GET", "/api/menu", nil, nil)
 	json.Unmarshal(body, &m)
-	if m.Version != 6 || !m.AutoSend {
-		t.Errorf("menu version %d auto_send %t, want 6 and true", m.Version, m.AutoSend)
+	if m.Version != 9 || !m.AutoSend {
+		t.Errorf("menu version %d auto_send %t, want 9 and true", m.Version, m.AutoSend)
 	}
 	for _, it := range m.Items {
 		switch it.ID {
@@ -293,6 +305,9 @@ func TestBackofficeReplayAndEvents(t *testing.T) {
 		t.Errorf("settings %s, want the stored URL (trimmed) in use", body)
 	}
 	// The new staff member logs in; after a PIN reset the old session ends.
+	if resp, body := mgr.do("PATCH", "/api/staff/zoe", wire.ChangeStaffRequest{Active: ptr(true)}, nil); resp.StatusCode != 200 {
+		t.Fatalf("reactivate: %s %s", resp.Status, body)
+	}
 	zoe := e.terminal(t)
 	zoe.login("zoe", "4321")
 	if resp, body := mgr.do("PATCH", "/api/staff/zoe", wire.ChangeStaffRequest{PIN: ptr("8765")}, nil); resp.StatusCode != 200 {
@@ -314,7 +329,7 @@ func TestBackofficeReplayAndEvents(t *testing.T) {
 			t.Errorf("entry %+v, want by the manager", e)
 		}
 	}
-	for action, n := range map[string]int{"price.change": 1, "staff.add": 1, "staff.role": 1, "staff.pin_reset": 1, "settings.change": 1} {
+	for action, n := range map[string]int{"price.change": 2, "staff.add": 1, "staff.role": 1, "staff.pin_reset": 1, "staff.deactivate": 1, "staff.activate": 1, "settings.change": 1} {
 		if got[action] != n {
 			t.Errorf("audit has %d %s, want %d (all: %v)", got[action], action, n, got)
 		}
@@ -322,8 +337,8 @@ func TestBackofficeReplayAndEvents(t *testing.T) {
 	today := time.Now().Format(time.DateOnly)
 	_, body = mgr.do("GET", "/api/audit?action=price.change&staff=li-na&from="+today+"&to="+today, nil, nil)
 	json.Unmarshal(body, &log)
-	if len(log.Entries) != 1 || !strings.Contains(log.Entries[0].Detail, "15.00") {
-		t.Errorf("filtered audit: %s, want the one price change", body)
+	if len(log.Entries) != 2 || log.Entries[1].Target != "item jasmine-tea" || !strings.HasSuffix(log.Entries[1].Detail, "¥15.00 -> ¥18.00") {
+		t.Errorf("filtered audit: %s, want the two price changes, the tea's from ¥15.00 to ¥18.00", body)
 	}
 	_, body = mgr.do("GET", "/api/audit?from=2000-01-01&to=2000-01-02", nil, nil)
 	json.Unmarshal(body, &log)

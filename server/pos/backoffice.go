@@ -436,8 +436,12 @@ func (s *Service) SaveItem(ctx context.Context, a Actor, key string, e ItemEdit,
 			if err := s.recordPriceChange(ctx, tx, a.StoreID, it.ID, old.Price, it.Price, v, false); err != nil {
 				return Item{}, err
 			}
+			cur, err := currencyOf(ctx, tx, a.StoreID)
+			if err != nil {
+				return Item{}, err
+			}
 			if err := s.audit(ctx, tx, a, AuditPriceChange, "item "+it.ID,
-				fmt.Sprintf("%s: %s -> %s", it.Name, formatMinor(old.Price, ""), formatMinor(it.Price, "")), ""); err != nil {
+				fmt.Sprintf("%s: %s -> %s", it.Name, formatMinor(old.Price, cur), formatMinor(it.Price, cur)), ""); err != nil {
 				return Item{}, err
 			}
 		}
@@ -611,9 +615,13 @@ func (s *Service) SaveModifierGroup(ctx context.Context, a Actor, key string, g 
 				err = tx.RecordModifierPrice(ctx, a.StoreID, m.ID, v, m.Price)
 			case was != m.Price:
 				err = s.recordPriceChange(ctx, tx, a.StoreID, m.ID, was, m.Price, v, true)
+				var cur string
+				if err == nil {
+					cur, err = currencyOf(ctx, tx, a.StoreID)
+				}
 				if err == nil {
 					err = s.audit(ctx, tx, a, AuditPriceChange, "option "+m.ID,
-						fmt.Sprintf("%s / %s: %s -> %s", g.Name, m.Name, formatMinor(was, ""), formatMinor(m.Price, "")), "")
+						fmt.Sprintf("%s / %s: %s -> %s", g.Name, m.Name, formatMinor(was, cur), formatMinor(m.Price, cur)), "")
 				}
 			}
 			if err != nil {
@@ -1155,6 +1163,12 @@ func conflictAs(err error, msg string) error {
 		return refuse(CodeConflict, "%s", msg)
 	}
 	return err
+}
+
+// currencyOf is the store's currency, for amounts in audit entries.
+func currencyOf(ctx context.Context, tx Tx, storeID string) (string, error) {
+	r, err := tx.RestaurantByID(ctx, storeID)
+	return r.Currency, err
 }
 
 // approvedBy notes in an audit detail who approved, when not the actor.
