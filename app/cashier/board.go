@@ -76,7 +76,7 @@ func (p *BoardPage) onEvent(ctx app.Context, ev wire.Event) {
 		if ev.Order != nil {
 			p.apply(*ev.Order)
 		}
-	case wire.EventSubmission, wire.EventService:
+	case wire.EventSubmission, wire.EventService, wire.EventTableCleared:
 		p.inboxEvent(ctx, ev)
 	}
 }
