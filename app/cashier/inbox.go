@@ -18,8 +18,8 @@ type inbox struct {
 	subs      []wire.Submission
 	services  []wire.ServiceRequest
 	seated    []wire.TableRef // tables whose diners joined by QR code
-	busy      string // id being decided
-	rejecting string // id of the submission whose reason is being typed
+	busy      string          // id being decided
+	rejecting string          // id of the submission whose reason is being typed
 	reason    string
 	announce  string
 	audio     app.Value
@@ -242,7 +242,7 @@ func (p *BoardPage) renderInbox() app.UI {
 					t := in.seated[i]
 					return app.Button().Class("btn").Type("button").DataSet("testid", "board-clear-table").DataSet("table-id", t.ID).
 						Aria("label", "Clear "+t.Name+": its diners left").Disabled(in.busy != "").
-						OnClick(p.clear(t), app.EventScope(t.ID)).Text("Clear "+t.Name)
+						OnClick(p.clear(t), app.EventScope(t.ID)).Text("Clear " + t.Name)
 				})),
 			)
 		}),
