@@ -123,6 +123,25 @@ func TestTableOrdering(t *testing.T) {
 	tablet.present("call on the board", tid("board-service", "data-table-id=t5", "data-kind=waiter"))
 	tablet.do("acknowledge", click(tid("board-service-ack")))
 	tablet.waitJS("acknowledged", fmt.Sprintf(`!document.querySelector(%q)`, tid("board-service")))
+
+	// The party pays and leaves: clearing the table is refused while the
+	// bill is open, then ends both phones' session.
+	clear := tid("board-clear-table", "data-table-id=t5")
+	tablet.do("clear too early", click(clear), chromedp.WaitVisible(chromedp.CSS(tid("error-toast"))), click(tid("error-dismiss")))
+	var open wire.OrderList
+	mgr.call("GET", "/api/orders?status=open", nil, &open)
+	for _, o := range open.Orders {
+		if o.TableID == "t5" {
+			if !o.OpenedByDiner || o.Totals.Due.Minor != 1800 {
+				t.Errorf("table 5's order: opened by diner %v, due %d; want a diner's order with 1800 due", o.OpenedByDiner, o.Totals.Due.Minor)
+			}
+			mgr.callKey("POST", "/api/orders/"+o.ID+"/cash", wire.CashRequest{TenderID: "cash-t5", Tendered: o.Totals.Due}, nil)
+		}
+	}
+	tablet.do("clear", click(clear), chromedp.WaitNotPresent(chromedp.CSS(clear)))
+	for _, p := range []*tab{a, b} {
+		p.present("session ended", tid("diner-ended"))
+	}
 }
 
 // TestTableLinkTampered: a tampered sticker link shows the error page.

@@ -90,10 +90,8 @@ func (p *BoardPage) onEvent(ctx app.Context, ev wire.Event) {
 		p.refresh(ctx)
 	case wire.EventMenuUpdated:
 		reloadMenu(ctx, p.api, nil)
-	case wire.EventSubmission, wire.EventService:
+	case wire.EventSubmission, wire.EventService, wire.EventTableCleared:
 		p.inboxEvent(ctx, ev)
-	case wire.EventTableCleared:
-		p.refresh(ctx) // a settled table is free again
 	}
 }
 
