@@ -158,7 +158,7 @@ func (p *BOSettingsPage) Render() app.UI {
 			app.Button().Class("btn", "btn-primary").Type("button").DataSet("testid", "bo-settings-save").
 				Disabled(p.busy != "").OnClick(p.save).Text("Save settings"),
 			app.If(p.saved == "settings", func() app.UI {
-				return app.P().Class("hint").DataSet("testid", "bo-settings-saved").Attr("role", "status").Text("Saved.")
+				return app.P().Class("saved").DataSet("testid", "bo-settings-saved").Attr("role", "status").Text("Saved.")
 			}),
 			p.errorFor("settings"),
 		),
@@ -170,7 +170,7 @@ func (p *BOSettingsPage) Render() app.UI {
 			app.Button().Class("btn", "btn-primary").Type("button").DataSet("testid", "bo-limits-save").
 				Disabled(p.busy != "").OnClick(p.saveLimits).Text("Save limits"),
 			app.If(p.saved == "limits", func() app.UI {
-				return app.P().Class("hint").DataSet("testid", "bo-limits-saved").Attr("role", "status").Text("Saved.")
+				return app.P().Class("saved").DataSet("testid", "bo-limits-saved").Attr("role", "status").Text("Saved.")
 			}),
 			p.errorFor("limits"),
 		),
@@ -368,7 +368,7 @@ func (d *DrawerButton) Render() app.UI {
 			Aria("label", "Open the cash drawer without a sale").
 			OnClick(func(ctx app.Context, e app.Event) { d.open, d.msg, d.done = true, "", false }).Text("Open drawer"),
 		app.If(d.done, func() app.UI {
-			return app.Span().Class("hint").DataSet("testid", "drawer-done").Attr("role", "status").Text(" Drawer opened.")
+			return app.Span().Class("saved").DataSet("testid", "drawer-done").Attr("role", "status").Text(" Drawer opened.")
 		}),
 		app.If(d.open, func() app.UI {
 			return widget.Modal("drawer-dialog", "Open the drawer without a sale",
