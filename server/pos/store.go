@@ -21,6 +21,7 @@ type Store interface {
 type Tx interface {
 	PaymentTx
 	BridgeTx
+	ReportTx
 	// Restaurants (stores).
 	CreateRestaurant(ctx context.Context, r Restaurant) error
 	RestaurantByID(ctx context.Context, id string) (Restaurant, error)
