@@ -312,7 +312,9 @@ func (s *Service) computeReport(ctx context.Context, tx Tx, r Restaurant, d DayS
 		rt.Net = rt.Sales - rt.Voids - rt.Refunds
 		rep.Rails = append(rep.Rails, *rt)
 	}
-	slices.SortFunc(rep.Rails, func(a, b RailTotal) int { return cmp.Or(cmp.Compare(railRank(a.Rail), railRank(b.Rail)), cmp.Compare(a.Rail, b.Rail)) })
+	slices.SortFunc(rep.Rails, func(a, b RailTotal) int {
+		return cmp.Or(cmp.Compare(railRank(a.Rail), railRank(b.Rail)), cmp.Compare(a.Rail, b.Rail))
+	})
 
 	ot, err := tx.OrderTotals(ctx, r.ID, r.TaxInclusive, from, to)
 	if err != nil {

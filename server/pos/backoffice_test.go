@@ -345,7 +345,7 @@ func TestShift(t *testing.T) {
 	f.clock.Advance(time.Minute)
 	f.order(t, "o1", "")
 	f.add(t, "o1", "l1", "mapo-tofu", 2, "spice-mild") // 6400
-	f.cash(t, f.cashier, "o1", 10000)     // change 3600: only 6400 stays
+	f.cash(t, f.cashier, "o1", 10000)                  // change 3600: only 6400 stays
 	f.order(t, "o2", "")
 	f.add(t, "o2", "l2", "tsingtao", 1)
 	f.cash(t, f.manager, "o2", 1500) // the manager's, not the cashier's

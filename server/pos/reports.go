@@ -143,12 +143,12 @@ type ZRecord struct {
 
 // Kinds of reconciliation differences.
 const (
-	DiffIntentNoEntry  = "intent_without_entry"  // money taken with no charge entry
-	DiffEntryNoIntent  = "entry_without_intent"  // an entry whose payment or tender does not exist
-	DiffRefundMismatch = "refund_mismatch"       // an intent's refunded amount is not its refund entries
-	DiffOrderUnpaid    = "order_payments"        // a paid order whose payments do not add up to its total
-	DiffWalletBalance  = "wallet_balance"        // a wallet's balance is not the sum of its postings
-	DiffUnbalanced     = "entry_unbalanced"      // an entry whose postings do not sum to zero
+	DiffIntentNoEntry  = "intent_without_entry" // money taken with no charge entry
+	DiffEntryNoIntent  = "entry_without_intent" // an entry whose payment or tender does not exist
+	DiffRefundMismatch = "refund_mismatch"      // an intent's refunded amount is not its refund entries
+	DiffOrderUnpaid    = "order_payments"       // a paid order whose payments do not add up to its total
+	DiffWalletBalance  = "wallet_balance"       // a wallet's balance is not the sum of its postings
+	DiffUnbalanced     = "entry_unbalanced"     // an entry whose postings do not sum to zero
 )
 
 // Discrepancy is one difference reconciliation found. Ref is the record
