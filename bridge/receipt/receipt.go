@@ -58,6 +58,11 @@ func Validate(job *wire.PrintJob) error {
 			return invalid("kitchen job %s has no ticket", job.ID)
 		}
 		return validateKitchen(job.Kitchen)
+	case wire.PrintKindReport:
+		if job.Report == nil {
+			return invalid("report job %s has no report", job.ID)
+		}
+		return validateReport(job.Report)
 	case wire.PrintKindTest:
 		if job.Receipt != nil {
 			return validateReceipt(job.Receipt)
@@ -164,6 +169,8 @@ func Lay(job *wire.PrintJob, width int) (*Layout, error) {
 		l.receipt(job.Receipt)
 	case wire.PrintKindKitchen:
 		l.kitchen(job.Kitchen)
+	case wire.PrintKindReport:
+		l.report(job.Report)
 	case wire.PrintKindTest:
 		l.test(job.Receipt)
 	}

@@ -11,6 +11,7 @@ const (
 	PrintKindReceipt = "receipt" // a customer receipt: Receipt is set
 	PrintKindKitchen = "kitchen" // a kitchen ticket: Kitchen is set
 	PrintKindTest    = "test"    // a printer test page; Receipt, if set, is printed as a sample
+	// PrintKindReport (reports.go): a shift, X or Z report; Report is set
 )
 
 // PrintJob asks the bridge to print one document. It is a structured
@@ -22,6 +23,7 @@ type PrintJob struct {
 	Kind       string      `json:"kind"`
 	Receipt    *ReceiptDoc `json:"receipt,omitempty"`
 	Kitchen    *KitchenDoc `json:"kitchen,omitempty"`
+	Report     *ReportDoc  `json:"report,omitempty"`
 	OpenDrawer bool        `json:"open_drawer,omitempty"` // kick the cash drawer
 }
 
