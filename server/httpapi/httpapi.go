@@ -102,6 +102,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /r/{ref}", s.receiptPage)
 	s.registerPayments(mux)
 	s.registerBridges(mux)
+	s.registerReports(mux)
 	mux.Handle("/api/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, wire.Error{Error: wire.ErrorBody{Code: wire.CodeNotFound, Message: "no such API endpoint"}})
 	}))

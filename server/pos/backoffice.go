@@ -616,3 +616,21 @@ func (s *Service) ExportPostings(ctx context.Context, a Actor, fromDay, toDay st
 		return tx.ExportPostings(ctx, a.StoreID, r.From, r.To, fn)
 	})
 }
+
+// LedgerAccount returns the store's entries that post to account, oldest
+// first; managers only.
+func (s *Service) LedgerAccount(ctx context.Context, a Actor, account string) ([]ledger.Entry, error) {
+	if err := require(a, RoleManager, "see the ledger"); err != nil {
+		return nil, err
+	}
+	if account == "" {
+		return nil, invalid("account", "name an account")
+	}
+	var list []ledger.Entry
+	err := s.store.Read(ctx, func(tx Tx) error {
+		var err error
+		list, err = tx.ListEntries(ctx, EntryFilter{StoreID: a.StoreID, Account: account})
+		return err
+	})
+	return list, err
+}
