@@ -502,3 +502,41 @@ func TestReconcile(t *testing.T) {
 		t.Errorf("day 2 after the faults: got %+v, want only the wallet (it moved on day 2)", rec.Differences)
 	}
 }
+
+// TestSeedYear checks the benchmark's generator: what it writes balances,
+// reconciles, and every order lands in its business day.
+func TestSeedYear(t *testing.T) {
+	f := newDayFixture(t)
+	ctx := t.Context()
+	end := time.Date(2026, 11, 23, 1, 0, 0, 0, time.UTC) // 09:00 local on the 23rd
+	f.clock.t = end
+	if err := demo.SeedYear(ctx, f.store, demo.YearOptions{Orders: 600, Days: 4, End: end, Members: 20, Batch: 128, Seed: 7}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := f.svc.CheckLedger(ctx, f.manager)
+	if err != nil || len(rep.Differences) > 0 {
+		t.Fatalf("ledger check: %v %v", err, rep.Differences)
+	}
+	orders, refunds := 0, int64(0)
+	for _, day := range []string{"2026-11-19", "2026-11-20", "2026-11-21", "2026-11-22"} {
+		rec, err := f.svc.Reconcile(ctx, f.manager, day)
+		if err != nil || !rec.Clean() {
+			t.Errorf("reconcile %s: %v %+v", day, err, rec.Differences)
+		}
+		x, err := f.svc.XReport(ctx, f.manager, day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if x.NetSales != x.GrossSales-x.Voids-x.Refunds || x.Discounts != 0 {
+			t.Errorf("%s: net %d gross %d voids %d refunds %d discounts %d", day, x.NetSales, x.GrossSales, x.Voids, x.Refunds, x.Discounts)
+		}
+		orders += x.Orders
+		refunds += x.Refunds
+	}
+	if orders != 600 {
+		t.Errorf("orders over the four days: got %d, want 600", orders)
+	}
+	if refunds == 0 {
+		t.Errorf("got no refunds in the generated days, want a few")
+	}
+}
