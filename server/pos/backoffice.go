@@ -634,3 +634,18 @@ func (s *Service) LedgerAccount(ctx context.Context, a Actor, account string) ([
 	})
 	return list, err
 }
+
+// DayStart returns when the store's current business day began, for
+// lists of "today" (the order history).
+func (s *Service) DayStart(ctx context.Context, a Actor) (time.Time, error) {
+	var from time.Time
+	err := s.store.Read(ctx, func(tx Tx) error {
+		d, err := s.daySettings(ctx, tx, a.StoreID)
+		if err != nil {
+			return err
+		}
+		_, from, _, err = s.resolveDay(d, "")
+		return err
+	})
+	return from, err
+}

@@ -399,6 +399,9 @@ func TestDaySettings(t *testing.T) {
 	if err != nil || d.TimeZone != "Asia/Shanghai" || d.CutoffMinute != 240 {
 		t.Fatalf("defaults: got %+v, %v", d, err)
 	}
+	if got, err := f.svc.DayStart(ctx, f.cashier); err != nil || !got.Equal(time.Date(2026, 11, 22, 20, 0, 0, 0, time.UTC)) {
+		t.Errorf("DayStart at 10:00 local: got %v, %v, want 04:00 local (20:00 UTC the day before)", got, err)
+	}
 	for _, tc := range []struct {
 		cutoff int
 		zone   string
