@@ -140,16 +140,17 @@ func (s *Server) getDaySettings(w http.ResponseWriter, r *http.Request, a pos.Ac
 
 // parseCutoff reads "HH:MM" (or "H").
 func parseCutoff(v string) (int, bool) {
+	digits := func(s string) bool {
+		return s != "" && strings.Trim(s, "0123456789") == ""
+	}
 	hh, mm, found := strings.Cut(strings.TrimSpace(v), ":")
-	h, err := strconv.Atoi(hh)
-	if err != nil || len(hh) > 2 {
+	if !digits(hh) || len(hh) > 2 || found && (!digits(mm) || len(mm) != 2) {
 		return 0, false
 	}
+	h, _ := strconv.Atoi(hh)
 	m := 0
 	if found {
-		if m, err = strconv.Atoi(mm); err != nil || len(mm) != 2 {
-			return 0, false
-		}
+		m, _ = strconv.Atoi(mm)
 	}
 	if h < 0 || h > 23 || m < 0 || m > 59 {
 		return 0, false
