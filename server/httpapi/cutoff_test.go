@@ -42,3 +42,13 @@ func FuzzParseCutoff(f *testing.F) {
 		}
 	})
 }
+
+func TestCSVText(t *testing.T) {
+	for in, want := range map[string]string{
+		"麻婆豆腐": "麻婆豆腐", "=HYPERLINK(\"x\")": "'=HYPERLINK(\"x\")", "+1": "'+1", "-2": "'-2", "@a": "'@a", "\tx": "'\tx", "": "", "a=b": "a=b",
+	} {
+		if got := text(in); got != want {
+			t.Errorf("text(%q): got %q, want %q", in, got, want)
+		}
+	}
+}

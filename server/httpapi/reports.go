@@ -344,6 +344,16 @@ func (e *csvExport) timePtr(t *time.Time) string {
 
 func decimal(v int64, cur string) string { return money.New(v, cur).Decimal() }
 
+// text guards a cell of free text (a dish's name, a reason) against
+// spreadsheet formulas: a leading =, +, -, @, tab or return makes the
+// cell start with an apostrophe, which spreadsheets show as text.
+func text(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
 func (s *Server) export(w http.ResponseWriter, r *http.Request, a pos.Actor) error {
 	q := r.URL.Query()
 	from, to := q.Get("from"), q.Get("to")
@@ -363,8 +373,8 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, a pos.Actor) err
 		err = s.svc.ExportOrders(r.Context(), a, from, to,
 			e.head("order_id", "number", "status", "table", "staff", "created_at", "closed_at", "items", "qty", "subtotal", "paid", "currency"),
 			func(o pos.ExportOrder) error {
-				return e.cw.Write([]string{o.ID, strconv.Itoa(o.Number), string(o.Status), o.Table, o.CreatedBy, e.time(o.CreatedAt),
-					e.timePtr(o.ClosedAt), o.Items, strconv.Itoa(o.Qty), decimal(o.Subtotal, o.Currency), decimal(o.Paid, o.Currency), o.Currency})
+				return e.cw.Write([]string{o.ID, strconv.Itoa(o.Number), string(o.Status), text(o.Table), text(o.CreatedBy), e.time(o.CreatedAt),
+					e.timePtr(o.ClosedAt), text(o.Items), strconv.Itoa(o.Qty), decimal(o.Subtotal, o.Currency), decimal(o.Paid, o.Currency), o.Currency})
 			})
 	case "payments":
 		err = s.svc.ExportPayments(r.Context(), a, from, to,
@@ -372,7 +382,7 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, a pos.Actor) err
 			func(p pos.ExportPayment) error {
 				return e.cw.Write([]string{p.ID, p.OrderID, strconv.Itoa(p.OrderNumber), p.Method, p.Rail, p.Status,
 					decimal(p.Amount, p.Currency), decimal(p.Tip, p.Currency), decimal(p.Refunded, p.Currency), p.Currency,
-					p.PayerRef, p.Reason, e.time(p.CreatedAt)})
+					text(p.PayerRef), text(p.Reason), e.time(p.CreatedAt)})
 			})
 	case "ledger":
 		err = s.svc.ExportPostings(r.Context(), a, from, to,
