@@ -36,7 +36,8 @@ type YearOptions struct {
 //
 // Of the orders, about 40 % are paid in cash, 25 % with WeChat Pay, 15 %
 // with Alipay and 20 % from the QRPOS wallet (a tenth of those with a
-// tip); 1 % of the non-cash payments are half refunded a day later, and
+// tip, topping up 2000.00 in cash whenever the balance runs short); 1 %
+// of the non-cash payments are half refunded a day later, and
 // 0.5 % are voided and paid again in cash. Sales fall between 10:00 and
 // 03:00 local time (Asia/Shanghai).
 func SeedYear(ctx context.Context, store pos.Store, o YearOptions) error {
@@ -80,7 +81,8 @@ func SeedYear(ctx context.Context, store pos.Store, o YearOptions) error {
 	amt := func(v int64) money.Amount { return money.New(v, cur) }
 	us := func(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
-	// Wallet members, each topped up with cash well before day 0.
+	// Wallet members, each topped up with cash well before day 0, and
+	// again whenever a payment needs it.
 	balances := make([]int64, o.Members)
 	memberID := func(i int) string { return fmt.Sprintf("9%09d", i) }
 	err = store.Write(ctx, func(tx pos.Tx) error {
@@ -180,6 +182,15 @@ func yearOrder(ctx context.Context, tx pos.Tx, r *rand.Rand, k int, day time.Tim
 			in.Tip = 500
 		}
 		in.MemberID, in.PayerRef = memberID(member), "wallet ****"+memberID(member)[6:]
+		if balances[member] < total+in.Tip {
+			// The member tops up at the counter first, in cash.
+			topup := (total + in.Tip + 199_999) / 200_000 * 200_000
+			balances[member] += topup
+			if err := tx.AppendEntry(ctx, ledger.Entry{ID: "topup-" + id, StoreID: StoreID, Kind: ledger.KindTopup, Ref: id + "-t", At: paidAt.Add(-time.Minute),
+				Postings: []ledger.Posting{{Account: ledger.CashDrawer(StoreID), Amount: amt(topup)}, {Account: ledger.Wallet(in.MemberID), Amount: amt(-topup)}}}); err != nil {
+				return err
+			}
+		}
 		balances[member] -= total + in.Tip
 		postings = []ledger.Posting{{Account: ledger.Wallet(in.MemberID), Amount: amt(total + in.Tip)}, {Account: ledger.Revenue(StoreID), Amount: amt(-total)}}
 		if in.Tip > 0 {
