@@ -454,8 +454,8 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}.total td{font-weig
 </body></html>
 `))
 
-// HourChart draws a report's sales by hour.
-func HourChart(id string, hours []wire.HourSales) string {
+// hourChart draws a report's sales by hour.
+func hourChart(id string, hours []wire.HourSales) string {
 	bars := make([]chart.Bar, len(hours))
 	for i, h := range hours {
 		bars[i] = chart.Bar{Label: h.Label, Value: h.Sales.Minor, Title: h.Sales.String()}
@@ -487,7 +487,7 @@ func (s *Server) printableReport(w http.ResponseWriter, r *http.Request, a pos.A
 		From, To, Closed string
 		Chart            template.HTML
 	}{out, rest.Name, rep.From.In(loc).Format(layout), rep.To.In(loc).Format(layout), rep.ClosedAt.In(loc).Format(layout),
-		template.HTML(HourChart("printable-chart", out.Hours))})
+		template.HTML(hourChart("printable-chart", out.Hours))})
 	if err != nil {
 		return err
 	}
