@@ -63,6 +63,11 @@ func Validate(job *wire.PrintJob) error {
 			return invalid("sticker job %s has no sticker", job.ID)
 		}
 		return validateSticker(job.Sticker)
+	case wire.PrintKindReport:
+		if job.Report == nil {
+			return invalid("report job %s has no report", job.ID)
+		}
+		return validateReport(job.Report)
 	case wire.PrintKindTest:
 		if job.Receipt != nil {
 			return validateReceipt(job.Receipt)
@@ -178,6 +183,8 @@ func Lay(job *wire.PrintJob, width int) (*Layout, error) {
 		l.kitchen(job.Kitchen)
 	case wire.PrintKindSticker:
 		l.sticker(job.Sticker)
+	case wire.PrintKindReport:
+		l.report(job.Report)
 	case wire.PrintKindTest:
 		l.test(job.Receipt)
 	case wire.PrintKindDrawer:

@@ -14,6 +14,7 @@ const (
 	// PrintKindDrawer only kicks the cash drawer (OpenDrawer must be set):
 	// "open drawer" without a sale. Nothing is printed or cut.
 	PrintKindDrawer = "drawer"
+	// PrintKindReport (reports.go): a shift, X or Z report; Report is set
 )
 
 // PrintJob asks the bridge to print one document. It is a structured
@@ -25,7 +26,8 @@ type PrintJob struct {
 	Kind       string      `json:"kind"`
 	Receipt    *ReceiptDoc `json:"receipt,omitempty"`
 	Kitchen    *KitchenDoc `json:"kitchen,omitempty"`
-	Sticker    *StickerDoc `json:"sticker,omitempty"`     // PrintKindSticker
+	Sticker    *StickerDoc `json:"sticker,omitempty"` // PrintKindSticker
+	Report     *ReportDoc  `json:"report,omitempty"`
 	OpenDrawer bool        `json:"open_drawer,omitempty"` // kick the cash drawer
 }
 

@@ -107,6 +107,7 @@ func (s *Server) Register(mux *http.ServeMux) {
 	s.registerDiner(mux)
 	s.registerSplit(mux)
 	s.registerBackoffice(mux)
+	s.registerReports(mux)
 	mux.Handle("/api/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, wire.Error{Error: wire.ErrorBody{Code: wire.CodeNotFound, Message: "no such API endpoint"}})
 	}))
@@ -310,10 +311,12 @@ func (s *Server) listOrders(w http.ResponseWriter, r *http.Request, a pos.Actor)
 		f.Statuses = []pos.OrderStatus{pos.StatusOpen, pos.StatusSent}
 	case "closed":
 		f.Statuses = []pos.OrderStatus{pos.StatusPaid, pos.StatusClosed, pos.StatusVoid}
-		// Today, in the server's local time zone, until business days
-		// arrive with the back office.
-		now := s.now()
-		f.ClosedSince = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+		// Today: since the store's business day began.
+		since, err := s.svc.DayStart(r.Context(), a)
+		if err != nil {
+			return err
+		}
+		f.ClosedSince = since
 	default:
 		return badRequest("status must be open or closed")
 	}

@@ -25,6 +25,7 @@ type Tx interface {
 	TableSessionTx
 	SubmissionTx
 	BackofficeTx
+	ReportTx
 	// Restaurants (stores).
 	CreateRestaurant(ctx context.Context, r Restaurant) error
 	RestaurantByID(ctx context.Context, id string) (Restaurant, error)

@@ -60,6 +60,7 @@ func Run(t *testing.T, open func(t *testing.T) pos.Store) {
 		{"PairingCodes", testPairingCodes}, {"Bridges", testBridges}, {"KitchenLines", testKitchenLines},
 		{"TableSessions", testTableSessions}, {"Submissions", testSubmissions}, {"PendingLines", testPendingLines},
 		{"CatalogEdits", testCatalogEdits}, {"Settings", testSettings}, {"MenuVersions", testMenuVersions}, {"Media", testMedia}, {"Audit", testAudit},
+		{"DaySettings", testDaySettings}, {"Shifts", testShifts}, {"ZRecords", testZRecords}, {"DayAggregates", testDayAggregates}, {"Exports", testExports},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
