@@ -32,6 +32,9 @@ type CartLine struct {
 	Modifiers   []string     `json:"modifiers,omitempty"` // names, for display
 	Note        string       `json:"note,omitempty"`
 	Unit        money.Amount `json:"unit"` // item plus options
+	// MenuVersion is the menu version Unit was read from: the server
+	// charges that version's prices.
+	MenuVersion int64 `json:"menu_version,omitempty"`
 }
 
 // same reports whether l and o are the same dish with the same options.
@@ -97,7 +100,7 @@ func (c Cart) Total(currency string) money.Amount {
 func (c Cart) Request() wire.SubmitRequest {
 	r := wire.SubmitRequest{ID: c.SubmissionID}
 	for _, l := range c.Lines {
-		r.Lines = append(r.Lines, wire.SubmitLine{ItemID: l.ItemID, Qty: l.Qty, ModifierIDs: l.ModifierIDs, Note: l.Note})
+		r.Lines = append(r.Lines, wire.SubmitLine{ItemID: l.ItemID, Qty: l.Qty, ModifierIDs: l.ModifierIDs, Note: l.Note, MenuVersion: l.MenuVersion})
 	}
 	return r
 }

@@ -267,14 +267,16 @@ func (p *TablePage) show(v string) app.EventHandler {
 // add puts a dish without options in the cart, or opens the dish dialog.
 func (p *TablePage) add(it wire.Item) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
-		if !it.Available || p.cart.Queued {
+		if !it.Available || it.SoldOut || p.cart.Queued {
 			return
 		}
 		if len(it.ModifierGroups) > 0 {
 			p.open(it)
 			return
 		}
-		p.setCart(ctx, p.cart.Add(Selection{}.Line(it, nil, 1, ""), p.api.NewID))
+		l := Selection{}.Line(it, nil, 1, "")
+		l.MenuVersion = p.menu.Version
+		p.setCart(ctx, p.cart.Add(l, p.api.NewID))
 	}
 }
 
@@ -290,7 +292,9 @@ func (p *TablePage) confirmPick(ctx app.Context, e app.Event) {
 	if p.sel.Problem(groups, p.lang) != "" {
 		return
 	}
-	p.setCart(ctx, p.cart.Add(p.sel.Line(*p.picking, groups, p.pickQty, p.pickNote), p.api.NewID))
+	l := p.sel.Line(*p.picking, groups, p.pickQty, p.pickNote)
+	l.MenuVersion = p.menu.Version
+	p.setCart(ctx, p.cart.Add(l, p.api.NewID))
 	p.picking = nil
 }
 
@@ -547,7 +551,7 @@ func (p *TablePage) dish(it wire.Item, l i18n.Lang) app.UI {
 		initial := []rune(it.Name)
 		photo = app.Div().Class("dish-photo", "placeholder").Aria("hidden", "true").Text(string(initial[:min(1, len(initial))]))
 	}
-	soldOut := !it.Available
+	soldOut := !it.Available || it.SoldOut
 	label := tr(txtAdd, l) + " " + it.Name
 	if soldOut {
 		label = it.Name + ", " + tr(txtSoldOut, l)

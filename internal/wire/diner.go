@@ -89,7 +89,6 @@ const (
 // Available false) and its version, if the store keeps menu versions.
 type DinerMenu struct {
 	Menu
-	Version string `json:"version,omitempty"`
 }
 
 // SubmitRequest is the body of POST /api/diner/submissions. ID is made by
@@ -105,6 +104,10 @@ type SubmitLine struct {
 	Qty         int      `json:"qty"`
 	ModifierIDs []string `json:"modifier_ids,omitempty"`
 	Note        string   `json:"note,omitempty"`
+	// MenuVersion is the menu version the diner saw the dish's price on
+	// (Menu.Version); the server charges that version's prices if the
+	// version is not older than the table session.
+	MenuVersion int64 `json:"menu_version,omitempty"`
 }
 
 // SubmitAnswer answers POST /api/diner/submissions.

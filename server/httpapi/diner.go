@@ -169,7 +169,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, d pos.Diner) err
 	}
 	pr := pos.SubmitRequest{ID: req.ID}
 	for _, l := range req.Lines {
-		pr.Lines = append(pr.Lines, pos.SubmitLine{ItemID: l.ItemID, Qty: l.Qty, ModifierIDs: l.ModifierIDs, Note: l.Note})
+		pr.Lines = append(pr.Lines, pos.SubmitLine{ItemID: l.ItemID, Qty: l.Qty, ModifierIDs: l.ModifierIDs, Note: l.Note, MenuVersion: l.MenuVersion})
 	}
 	sub, o, replay, err := s.svc.Submit(r.Context(), d, pr)
 	if err != nil {

@@ -96,10 +96,6 @@ type SubmissionTx interface {
 	// ListServiceRequests returns the store's requests not yet
 	// acknowledged (of one session if tableSessionID is set), oldest first.
 	ListServiceRequests(ctx context.Context, storeID, tableSessionID string) ([]ServiceRequest, error)
-
-	// AutoSendToKitchen is the store's setting (false when never set).
-	AutoSendToKitchen(ctx context.Context, storeID string) (bool, error)
-	SetAutoSendToKitchen(ctx context.Context, storeID string, on bool) error
 }
 
 // SubmissionFilter selects submissions; zero fields do not filter, except
@@ -116,6 +112,9 @@ type SubmitLine struct {
 	Qty         int
 	ModifierIDs []string
 	Note        string
+	// MenuVersion is the menu version whose prices the diner saw (0:
+	// unknown, current prices).
+	MenuVersion int64
 }
 
 // SubmitRequest is what a diner sends: ID is made by the phone, so a
@@ -217,7 +216,7 @@ func (s *Service) Submit(ctx context.Context, d Diner, req SubmitRequest) (Submi
 			if err != nil {
 				return err
 			}
-			if !it.Available {
+			if !it.Available || it.SoldOut(now) {
 				return &Error{Code: CodeUnavailable, Field: field + ".item_id", Message: fmt.Sprintf("%s is sold out: remove it and send again", it.Name)}
 			}
 			mods, err := s.pickModifiers(ctx, tx, it, rl.ModifierIDs)
@@ -226,6 +225,9 @@ func (s *Service) Submit(ctx context.Context, d Diner, req SubmitRequest) (Submi
 				if errors.As(err, &pe) {
 					pe.Field = field + "." + pe.Field
 				}
+				return err
+			}
+			if err := s.priceAsSeen(ctx, tx, ts, rl.MenuVersion, &it, mods); err != nil {
 				return err
 			}
 			l := Line{ID: fmt.Sprintf("%s-%d", req.ID, i+1), ItemID: it.ID, Name: it.Name, BasePrice: it.Price, Qty: rl.Qty,
@@ -343,10 +345,11 @@ func (s *Service) AcceptSubmission(ctx context.Context, a Actor, key, id string)
 		if err := activeForDecision(*o); err != nil {
 			return err
 		}
-		auto, err := tx.AutoSendToKitchen(ctx, a.StoreID)
+		st, err := tx.SettingsOf(ctx, a.StoreID)
 		if err != nil {
 			return err
 		}
+		auto := st.AutoSend
 		for i := range o.Lines {
 			l := &o.Lines[i]
 			if l.Submission == sub.ID && l.Pending {
@@ -574,7 +577,8 @@ func (s *Service) AutoSendToKitchen(ctx context.Context, a Actor) (bool, error) 
 	var on bool
 	err := s.store.Read(ctx, func(tx Tx) error {
 		var err error
-		on, err = tx.AutoSendToKitchen(ctx, a.StoreID)
+		st, err := tx.SettingsOf(ctx, a.StoreID)
+		on = st.AutoSend
 		return err
 	})
 	return on, err
@@ -586,7 +590,16 @@ func (s *Service) SetAutoSendToKitchen(ctx context.Context, a Actor, key string,
 		return false, false, err
 	}
 	return idempotent(ctx, s, a.StoreID, key, "auto-send", on, func(tx Tx) (bool, error) {
-		return on, tx.SetAutoSendToKitchen(ctx, a.StoreID, on)
+		// The same setting as the back office's settings form (AutoSend).
+		st, err := tx.SettingsOf(ctx, a.StoreID)
+		if err != nil {
+			return false, err
+		}
+		st.StoreID, st.AutoSend, st.UpdatedAt = a.StoreID, on, s.clock()
+		if err := tx.PutSettings(ctx, st); err != nil {
+			return false, err
+		}
+		return on, s.audit(ctx, tx, a, AuditSettings, "store "+a.StoreID, fmt.Sprintf("auto-send to kitchen: %v", on), "")
 	})
 }
 
@@ -616,6 +629,29 @@ func (s *Service) endSessionWork(ctx context.Context, tx Tx, a Actor, ts TableSe
 			sub.State, sub.ServedAt = SubmissionServed, &now // the party has left: nothing more to bring
 		}
 		if err := tx.UpdateSubmission(ctx, sub); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// priceAsSeen sets the item's and options' prices to those of the menu
+// version the diner saw, so nothing in a cart changes price under them.
+// Versions older than the table session (a cart from an earlier visit) or
+// newer than the menu are not honoured: the current prices apply.
+func (s *Service) priceAsSeen(ctx context.Context, tx Tx, ts TableSession, seen int64, it *Item, mods []LineModifier) error {
+	if seen <= 0 || seen < ts.MenuVersion {
+		return nil
+	}
+	cur, err := tx.MenuVersion(ctx, it.StoreID)
+	if err != nil || seen >= cur {
+		return err
+	}
+	if it.Price, err = priceAt(ctx, it.StoreID, it.ID, seen, it.Price, tx.ItemPriceAt); err != nil {
+		return err
+	}
+	for i := range mods {
+		if mods[i].Price, err = priceAt(ctx, it.StoreID, mods[i].ID, seen, mods[i].Price, tx.ModifierPriceAt); err != nil {
 			return err
 		}
 	}

@@ -34,6 +34,9 @@ type TableSession struct {
 	TableID  string
 	OpenedAt time.Time
 	EndedAt  *time.Time
+	// MenuVersion is the store's menu version when the session opened:
+	// the oldest version whose prices a submission may be charged.
+	MenuVersion int64
 }
 
 // Diner is a phone that joined a table session.
@@ -116,6 +119,9 @@ func (s *Service) JoinTable(ctx context.Context, link, dinerToken string) (Resta
 		ts, err = tx.OpenTableSession(ctx, t.StoreID, t.ID)
 		if errors.Is(err, ErrNotFound) {
 			ts = TableSession{ID: newRandomID("ts-"), StoreID: t.StoreID, TableID: t.ID, OpenedAt: now}
+			if ts.MenuVersion, err = tx.MenuVersion(ctx, t.StoreID); err != nil {
+				return err
+			}
 			err = tx.CreateTableSession(ctx, ts)
 			if err == nil {
 				s.log.Info("table session opened", "store", t.StoreID, "table", t.ID, "session", ts.ID)

@@ -164,24 +164,3 @@ func (t *tx) ListServiceRequests(ctx context.Context, storeID, tableSessionID st
 	}
 	return out, nil
 }
-
-func (t *tx) AutoSendToKitchen(ctx context.Context, storeID string) (bool, error) {
-	var on bool
-	err := t.tx.QueryRowContext(ctx, `SELECT auto_send_to_kitchen FROM table_order_settings WHERE store_id = ?`, storeID).Scan(&on)
-	if err == sql.ErrNoRows {
-		return false, nil
-	}
-	if err != nil {
-		return false, fail("auto send setting of "+storeID, err)
-	}
-	return on, nil
-}
-
-func (t *tx) SetAutoSendToKitchen(ctx context.Context, storeID string, on bool) error {
-	_, err := t.tx.ExecContext(ctx, `INSERT INTO table_order_settings (store_id, auto_send_to_kitchen) VALUES (?, ?)
-		ON CONFLICT (store_id) DO UPDATE SET auto_send_to_kitchen = excluded.auto_send_to_kitchen`, storeID, on)
-	if err != nil {
-		return fail("set auto send of "+storeID, err)
-	}
-	return nil
-}

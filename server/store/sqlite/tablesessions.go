@@ -11,21 +11,21 @@ import (
 // Table sessions and diners.
 
 func (t *tx) CreateTableSession(ctx context.Context, ts pos.TableSession) error {
-	_, err := t.tx.ExecContext(ctx, `INSERT INTO table_sessions (id, store_id, table_id, opened_at, ended_at)
-		VALUES (?, ?, ?, ?, ?)`, ts.ID, ts.StoreID, ts.TableID, micros(ts.OpenedAt), nullMicros(ts.EndedAt))
+	_, err := t.tx.ExecContext(ctx, `INSERT INTO table_sessions (id, store_id, table_id, opened_at, ended_at, menu_version)
+		VALUES (?, ?, ?, ?, ?, ?)`, ts.ID, ts.StoreID, ts.TableID, micros(ts.OpenedAt), nullMicros(ts.EndedAt), ts.MenuVersion)
 	if err != nil {
 		return fail("create table session "+ts.ID, err)
 	}
 	return nil
 }
 
-const tableSessionCols = `id, store_id, table_id, opened_at, ended_at`
+const tableSessionCols = `id, store_id, table_id, opened_at, ended_at, menu_version`
 
 func scanTableSession(r interface{ Scan(...any) error }) (pos.TableSession, error) {
 	var ts pos.TableSession
 	var opened int64
 	var ended sql.NullInt64
-	if err := r.Scan(&ts.ID, &ts.StoreID, &ts.TableID, &opened, &ended); err != nil {
+	if err := r.Scan(&ts.ID, &ts.StoreID, &ts.TableID, &opened, &ended, &ts.MenuVersion); err != nil {
 		return pos.TableSession{}, err
 	}
 	ts.OpenedAt, ts.EndedAt = fromMicros(opened), fromNullMicros(ended)

@@ -226,30 +226,6 @@ func testSubmissions(t *testing.T, open func(t *testing.T) pos.Store) {
 		return nil
 	})
 
-	// Settings default to off and can be turned on and off.
-	read(t, s, func(ctx context.Context, tx pos.Tx) error {
-		on, err := tx.AutoSendToKitchen(ctx, store1)
-		if err != nil || on {
-			t.Errorf("default auto-send = %v, %v; want off", on, err)
-		}
-		return nil
-	})
-	write(t, s, func(ctx context.Context, tx pos.Tx) error { return tx.SetAutoSendToKitchen(ctx, store1, true) })
-	read(t, s, func(ctx context.Context, tx pos.Tx) error {
-		on1, _ := tx.AutoSendToKitchen(ctx, store1)
-		on2, _ := tx.AutoSendToKitchen(ctx, store2)
-		if !on1 || on2 {
-			t.Errorf("auto-send after turning it on for store 1: %v, store 2 %v; want true, false", on1, on2)
-		}
-		return nil
-	})
-	write(t, s, func(ctx context.Context, tx pos.Tx) error { return tx.SetAutoSendToKitchen(ctx, store1, false) })
-	read(t, s, func(ctx context.Context, tx pos.Tx) error {
-		if on, _ := tx.AutoSendToKitchen(ctx, store1); on {
-			t.Error("auto-send still on after turning it off")
-		}
-		return nil
-	})
 }
 
 // testPendingLines: lines keep their submission and pending flag.

@@ -11,6 +11,9 @@ CREATE TABLE table_sessions (
     table_id  TEXT    NOT NULL,
     opened_at INTEGER NOT NULL,
     ended_at  INTEGER,
+    -- The store's menu version when the session opened: a phone's cart is
+    -- charged the prices of the version it was built on, never older.
+    menu_version INTEGER NOT NULL DEFAULT 0 CHECK (menu_version >= 0),
     UNIQUE (store_id, id),
     FOREIGN KEY (store_id, table_id) REFERENCES tables (store_id, id)
 ) STRICT;
@@ -79,10 +82,3 @@ CREATE TABLE service_requests (
 
 CREATE INDEX service_requests_open ON service_requests (store_id, created_at) WHERE acknowledged_at IS NULL;
 
--- Store-level settings of table ordering, until the back office has its
--- settings page. auto_send_to_kitchen: accepted diner lines go to the
--- kitchen at once.
-CREATE TABLE table_order_settings (
-    store_id             TEXT    NOT NULL PRIMARY KEY REFERENCES restaurants (id),
-    auto_send_to_kitchen INTEGER NOT NULL DEFAULT 0 CHECK (auto_send_to_kitchen IN (0, 1))
-) STRICT;
