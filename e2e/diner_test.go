@@ -116,13 +116,33 @@ func TestTableOrdering(t *testing.T) {
 	}
 
 	// A reload keeps the session; the language switch changes the page.
-	b.do("reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(tid("diner-add", "data-item-id=smashed-cucumber"))))
-	b.do("中文", click(tid("diner-lang", "data-lang=zh")))
+	b.do("reload", chromedp.Reload())
+	b.waitJS("中文", fmt.Sprintf(`document.querySelector(%q) || void document.querySelector(%q)?.click()`,
+		tid("diner-lang", "data-lang=zh", "aria-pressed=true"), tid("diner-lang", "data-lang=zh")))
 	b.waitJS("chinese tabs", fmt.Sprintf(`document.querySelector(%q).textContent.startsWith("订单")`, tid("diner-tab-status")))
 	b.do("B calls the waiter", click(tid("diner-tab-status")), click(tid("diner-call-waiter")))
 	tablet.present("call on the board", tid("board-service", "data-table-id=t5", "data-kind=waiter"))
 	tablet.do("acknowledge", click(tid("board-service-ack")))
 	tablet.waitJS("acknowledged", fmt.Sprintf(`!document.querySelector(%q)`, tid("board-service")))
+
+	// The party pays and leaves: clearing the table is refused while the
+	// bill is open, then ends both phones' session.
+	clear := tid("board-clear-table", "data-table-id=t5")
+	tablet.do("clear too early", click(clear), chromedp.WaitVisible(chromedp.CSS(tid("error-toast"))), click(tid("error-dismiss")))
+	var open wire.OrderList
+	mgr.call("GET", "/api/orders?status=open", nil, &open)
+	for _, o := range open.Orders {
+		if o.TableID == "t5" {
+			if !o.OpenedByDiner || o.Totals.Due.Minor != 1800 {
+				t.Errorf("table 5's order: opened by diner %v, due %d; want a diner's order with 1800 due", o.OpenedByDiner, o.Totals.Due.Minor)
+			}
+			mgr.callKey("POST", "/api/orders/"+o.ID+"/cash", wire.CashRequest{TenderID: "cash-t5", Tendered: o.Totals.Due}, nil)
+		}
+	}
+	tablet.do("clear", click(clear), chromedp.WaitNotPresent(chromedp.CSS(clear)))
+	for _, p := range []*tab{a, b} {
+		p.present("session ended", tid("diner-ended"))
+	}
 }
 
 // TestTableLinkTampered: a tampered sticker link shows the error page.
@@ -224,8 +244,12 @@ func TestTableOrderingOffline(t *testing.T) {
 	p.do("send offline", click(tid("diner-tab-cart")), click(tid("diner-send")))
 	key := <-failed
 	p.waitJS("queued message", fmt.Sprintf(`(document.querySelector(%q)?.textContent || "").length > 0`, tid("diner-send-error")))
-	p.do("reload offline", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(tid("diner-tab-cart"))), click(tid("diner-tab-cart")))
-	if got := p.str("cart kept", fmt.Sprintf(`document.querySelector(%q).textContent`, tid("diner-cart-line", "data-item-id=smashed-cucumber")+" "+tid("diner-cart-qty"))); got != "2" {
+	p.do("reload offline", chromedp.Reload())
+	// Open the cart once the reloaded app shows its tabs (a click that
+	// reaches the page being unloaded is lost, so click until it shows).
+	cartQty := tid("diner-cart-line", "data-item-id=smashed-cucumber") + " " + tid("diner-cart-qty")
+	p.waitJS("cart after reload", fmt.Sprintf(`document.querySelector(%q) || void document.querySelector(%q)?.click()`, cartQty, tid("diner-tab-cart")))
+	if got := p.str("cart kept", fmt.Sprintf(`document.querySelector(%q).textContent`, cartQty)); got != "2" {
 		t.Errorf("cart after a reload: %q cucumbers, want 2", got)
 	}
 	for len(failed) > 0 {

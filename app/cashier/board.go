@@ -107,7 +107,7 @@ func (p *BoardPage) onEvent(ctx app.Context, ev wire.Event) {
 				p.reloadTables(ctx) // the server says whether its party is still seated (settled)
 			}
 		}
-	case wire.EventSubmission, wire.EventService:
+	case wire.EventSubmission, wire.EventService, wire.EventTableCleared:
 		p.inboxEvent(ctx, ev)
 	case wire.EventTableCleared:
 		p.refresh(ctx) // a settled table is free again

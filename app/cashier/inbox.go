@@ -17,8 +17,9 @@ import (
 type inbox struct {
 	subs      []wire.Submission
 	services  []wire.ServiceRequest
-	busy      string // id being decided
-	rejecting string // id of the submission whose reason is being typed
+	seated    []wire.TableRef // tables whose diners joined by QR code
+	busy      string          // id being decided
+	rejecting string          // id of the submission whose reason is being typed
 	reason    string
 	announce  string
 	audio     app.Value
@@ -32,7 +33,7 @@ func (p *BoardPage) loadInbox(ctx app.Context) {
 				p.fail(ctx, err)
 				return
 			}
-			p.inbox.subs, p.inbox.services = in.Submissions, in.Services
+			p.inbox.subs, p.inbox.services, p.inbox.seated = in.Submissions, in.Services, in.Seated
 		})
 	})
 }
@@ -40,7 +41,14 @@ func (p *BoardPage) loadInbox(ctx app.Context) {
 // inboxEvent applies a submission or service event.
 func (p *BoardPage) inboxEvent(ctx app.Context, ev wire.Event) {
 	in := &p.inbox
+	if ev.Type == wire.EventTableCleared {
+		p.loadInbox(ctx)
+		return
+	}
 	if s := ev.Submission; s != nil {
+		if !slices.ContainsFunc(in.seated, func(t wire.TableRef) bool { return t.ID == s.TableID }) {
+			in.seated = append(in.seated, wire.TableRef{ID: s.TableID, Name: s.TableName})
+		}
 		i := slices.IndexFunc(in.subs, func(x wire.Submission) bool { return x.ID == s.ID })
 		done := s.State == wire.SubmissionServed || s.State == wire.SubmissionRejected
 		switch {
@@ -181,6 +189,20 @@ func (p *BoardPage) reject(s wire.Submission) app.EventHandler {
 	}
 }
 
+// clear ends the diners' session of a table (they left); refused while
+// the table's order is unpaid.
+func (p *BoardPage) clear(t wire.TableRef) app.EventHandler {
+	return p.decide("clear-"+t.ID, func(ctx app.Context) error {
+		err := p.api.ClearTable(ctx, t.ID)
+		if err == nil {
+			ctx.Dispatch(func(ctx app.Context) {
+				p.inbox.seated = slices.DeleteFunc(p.inbox.seated, func(x wire.TableRef) bool { return x.ID == t.ID })
+			})
+		}
+		return err
+	})
+}
+
 func (p *BoardPage) ack(s wire.ServiceRequest) app.EventHandler {
 	return p.decide(s.ID, func(ctx app.Context) error {
 		sr, err := p.api.AckService(ctx, s.ID)
@@ -213,6 +235,17 @@ func (p *BoardPage) renderInbox() app.UI {
 			}),
 			app.Range(in.subs).Slice(func(i int) app.UI { return p.submissionItem(in.subs[i]) }),
 		),
+		app.If(len(in.seated) > 0, func() app.UI {
+			return app.Div().Class("seated").Body(
+				app.H3().Text("Seated by QR code"),
+				app.Div().Class("btn-row").Body(app.Range(in.seated).Slice(func(i int) app.UI {
+					t := in.seated[i]
+					return app.Button().Class("btn").Type("button").DataSet("testid", "board-clear-table").DataSet("table-id", t.ID).
+						Aria("label", "Clear "+t.Name+": its diners left").Disabled(in.busy != "").
+						OnClick(p.clear(t), app.EventScope(t.ID)).Text("Clear " + t.Name)
+				})),
+			)
+		}),
 	)
 }
 

@@ -86,3 +86,8 @@ func (c *Client) AckService(ctx context.Context, id string) (wire.ServiceRequest
 	err := c.mutate(ctx, "POST", "/api/services/"+url.PathEscape(id)+"/ack", nil, &v)
 	return v, err
 }
+
+// ClearTable ends the diners' session of a table (they left).
+func (c *Client) ClearTable(ctx context.Context, tableID string) error {
+	return c.mutate(ctx, "POST", "/api/tables/"+url.PathEscape(tableID)+"/clear", nil, nil)
+}

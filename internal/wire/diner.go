@@ -127,6 +127,9 @@ type RejectRequest struct {
 type TableInbox struct {
 	Submissions []Submission     `json:"submissions"`
 	Services    []ServiceRequest `json:"services"`
+	// Seated are the tables whose diners joined by QR code and that the
+	// staff have not cleared yet (POST /api/tables/{id}/clear).
+	Seated []TableRef `json:"seated"`
 }
 
 // DecisionAnswer answers accept, reject and served.

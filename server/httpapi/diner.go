@@ -217,7 +217,10 @@ func (s *Server) tableInbox(w http.ResponseWriter, r *http.Request, a pos.Actor)
 	if err != nil {
 		return err
 	}
-	out := wire.TableInbox{Submissions: []wire.Submission{}, Services: []wire.ServiceRequest{}}
+	out := wire.TableInbox{Submissions: []wire.Submission{}, Services: []wire.ServiceRequest{}, Seated: []wire.TableRef{}}
+	for _, ts := range in.Seated {
+		out.Seated = append(out.Seated, wire.TableRef{ID: ts.TableID, Name: names[ts.TableID]})
+	}
 	for _, sub := range in.Submissions {
 		out.Submissions = append(out.Submissions, submissionOut(sub, names[sub.TableID], rest.Currency))
 	}

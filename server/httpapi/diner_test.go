@@ -235,6 +235,9 @@ func TestDinerSubmissionsOverHTTP(t *testing.T) {
 	if json.Unmarshal(body, &in) != nil || len(in.Submissions) != 1 || in.Submissions[0].ID != "sub-a" {
 		t.Fatalf("inbox: %s", body)
 	}
+	if len(in.Seated) != 2 || in.Seated[0].ID != "t5" || in.Seated[0].Name != "Table 5" || in.Seated[1].ID != "t3" {
+		t.Errorf("seated tables = %+v; want tables 5 and 3, in the order they were joined", in.Seated)
+	}
 	resp, body = cashier.do("POST", "/api/submissions/sub-a/accept", nil, nil)
 	var dec wire.DecisionAnswer
 	if resp.StatusCode != 200 || json.Unmarshal(body, &dec) != nil || dec.Submission.State != wire.SubmissionAccepted || dec.Order.Totals.Total.Minor != 3000 {

@@ -443,6 +443,9 @@ func linesOf(o Order, subID string, stored []Line) []Line {
 type Inbox struct {
 	Submissions []Submission
 	Services    []ServiceRequest
+	// Seated are the tables' open sessions (TableInbox only): the tables
+	// the staff may clear.
+	Seated []TableSession
 }
 
 // TableInbox returns the store's pending and accepted (not yet served)
@@ -454,7 +457,10 @@ func (s *Service) TableInbox(ctx context.Context, a Actor) (Inbox, error) {
 		if in.Submissions, err = tx.ListSubmissions(ctx, SubmissionFilter{StoreID: a.StoreID, States: []SubmissionState{SubmissionPending, SubmissionAccepted}}); err != nil {
 			return err
 		}
-		in.Services, err = tx.ListServiceRequests(ctx, a.StoreID, "")
+		if in.Services, err = tx.ListServiceRequests(ctx, a.StoreID, ""); err != nil {
+			return err
+		}
+		in.Seated, err = tx.ListOpenTableSessions(ctx, a.StoreID)
 		return err
 	})
 	return in, err

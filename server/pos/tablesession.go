@@ -61,6 +61,9 @@ type TableSessionTx interface {
 	// OpenTableSession returns the table's session that has not ended.
 	OpenTableSession(ctx context.Context, storeID, tableID string) (TableSession, error)
 	TableSessionByID(ctx context.Context, storeID, id string) (TableSession, error)
+	// ListOpenTableSessions returns the store's sessions that have not
+	// ended, oldest first.
+	ListOpenTableSessions(ctx context.Context, storeID string) ([]TableSession, error)
 	// EndTableSession ends an open session; ErrNotFound if it is not open.
 	EndTableSession(ctx context.Context, storeID, id string, at time.Time) error
 

@@ -50,6 +50,27 @@ func (t *tx) TableSessionByID(ctx context.Context, storeID, id string) (pos.Tabl
 	return ts, nil
 }
 
+func (t *tx) ListOpenTableSessions(ctx context.Context, storeID string) ([]pos.TableSession, error) {
+	rows, err := t.tx.QueryContext(ctx, `SELECT `+tableSessionCols+` FROM table_sessions
+		WHERE store_id = ? AND ended_at IS NULL ORDER BY opened_at, id`, storeID)
+	if err != nil {
+		return nil, fail("list open table sessions", err)
+	}
+	defer rows.Close()
+	var out []pos.TableSession
+	for rows.Next() {
+		ts, err := scanTableSession(rows)
+		if err != nil {
+			return nil, fail("list open table sessions", err)
+		}
+		out = append(out, ts)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fail("list open table sessions", err)
+	}
+	return out, nil
+}
+
 func (t *tx) EndTableSession(ctx context.Context, storeID, id string, at time.Time) error {
 	return t.execOne(ctx, "end table session "+id, `UPDATE table_sessions SET ended_at = ?
 		WHERE store_id = ? AND id = ? AND ended_at IS NULL`, micros(at), storeID, id)

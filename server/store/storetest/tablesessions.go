@@ -110,6 +110,17 @@ func testTableSessions(t *testing.T, open func(t *testing.T) pos.Store) {
 		if err != nil || open.ID != "ts-4" {
 			t.Errorf("open session after ending ts-1 = %q, %v; want ts-4", open.ID, err)
 		}
+		list, err := tx.ListOpenTableSessions(ctx, store1)
+		var ids []string
+		for _, ts := range list {
+			ids = append(ids, ts.ID)
+		}
+		if err != nil || !cmp.Equal(ids, []string{"ts-3", "ts-4"}) {
+			t.Errorf("open sessions of store 1 = %v, %v; want ts-3 (table 2) and ts-4", ids, err)
+		}
+		if other, err := tx.ListOpenTableSessions(ctx, store2); err != nil || len(other) != 0 {
+			t.Errorf("open sessions of store 2 = %v, %v; want none", other, err)
+		}
 		return nil
 	})
 }
