@@ -107,10 +107,11 @@ func (p *BoardPage) onEvent(ctx app.Context, ev wire.Event) {
 				p.reloadTables(ctx) // the server says whether its party is still seated (settled)
 			}
 		}
-	case wire.EventSubmission, wire.EventService, wire.EventTableCleared:
+	case wire.EventSubmission, wire.EventService:
 		p.inboxEvent(ctx, ev)
 	case wire.EventTableCleared:
-		p.refresh(ctx) // a settled table is free again
+		p.inboxEvent(ctx, ev)
+		p.reloadTables(ctx) // a settled table is free again
 	}
 }
 
