@@ -23,8 +23,8 @@ type BoardPage struct {
 	tables []wire.Table
 	orders map[string]wire.Order // active orders by id
 	// settled maps a table to its order paid in full since its party sat
-	// down (as the server says, or as seen live): the table shows
-	// "Settled" until the staff clear it or a new order opens on it.
+	// down (as the server says): the table shows "Settled" until the staff
+	// clear it or a new order opens on it.
 	settled map[string]string
 	loaded  bool
 	opening string // id of the table (or "quick") being opened
@@ -59,13 +59,7 @@ func (p *BoardPage) refresh(ctx app.Context) {
 				p.fail(ctx, err)
 				return
 			}
-			p.tables = tables
-			p.settled = map[string]string{}
-			for _, t := range tables {
-				if t.SettledOrderID != "" {
-					p.settled[t.ID] = t.SettledOrderID
-				}
-			}
+			p.setTables(tables)
 			p.orders = make(map[string]wire.Order, len(orders))
 			for _, o := range orders {
 				p.apply(o)
@@ -73,6 +67,30 @@ func (p *BoardPage) refresh(ctx app.Context) {
 			p.loaded = true
 		})
 	})
+}
+
+// reloadTables fetches the tables again, for which are settled.
+func (p *BoardPage) reloadTables(ctx app.Context) {
+	ctx.Async(func() {
+		tables, err := p.api.Tables(ctx)
+		ctx.Dispatch(func(ctx app.Context) {
+			if err != nil {
+				return // the next event or reconnection loads them again
+			}
+			p.setTables(tables)
+		})
+	})
+}
+
+// setTables records the tables and which of them are settled.
+func (p *BoardPage) setTables(tables []wire.Table) {
+	p.tables = tables
+	p.settled = map[string]string{}
+	for _, t := range tables {
+		if t.SettledOrderID != "" {
+			p.settled[t.ID] = t.SettledOrderID
+		}
+	}
 }
 
 func (p *BoardPage) onEvent(ctx app.Context, ev wire.Event) {
@@ -85,13 +103,19 @@ func (p *BoardPage) onEvent(ctx app.Context, ev wire.Event) {
 	case wire.EventOrderUpdated:
 		if ev.Order != nil {
 			p.apply(*ev.Order)
+			if o := ev.Order; o.TableID != "" && (o.Status == wire.OrderClosed || o.Status == wire.OrderPaid) {
+				p.reloadTables(ctx) // the server says whether its party is still seated (settled)
+			}
 		}
 	case wire.EventTablesUpdated:
 		p.refresh(ctx)
 	case wire.EventMenuUpdated:
 		reloadMenu(ctx, p.api, nil)
-	case wire.EventSubmission, wire.EventService, wire.EventTableCleared:
+	case wire.EventSubmission, wire.EventService:
 		p.inboxEvent(ctx, ev)
+	case wire.EventTableCleared:
+		p.inboxEvent(ctx, ev)
+		p.reloadTables(ctx) // a settled table is free again
 	}
 }
 
@@ -109,14 +133,6 @@ func (p *BoardPage) apply(o wire.Order) {
 			delete(p.settled, o.TableID)
 		}
 		return
-	}
-	if o.TableID != "" && (o.Status == wire.OrderClosed || o.Status == wire.OrderPaid) {
-		if _, watched := p.orders[o.ID]; watched {
-			if p.settled == nil {
-				p.settled = map[string]string{}
-			}
-			p.settled[o.TableID] = o.ID
-		}
 	}
 	delete(p.orders, o.ID)
 	for i := range p.tables {

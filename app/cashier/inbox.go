@@ -43,7 +43,6 @@ func (p *BoardPage) inboxEvent(ctx app.Context, ev wire.Event) {
 	in := &p.inbox
 	if ev.Type == wire.EventTableCleared {
 		p.loadInbox(ctx)
-		p.refresh(ctx) // a settled table is free again
 		return
 	}
 	if s := ev.Submission; s != nil {

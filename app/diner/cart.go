@@ -37,9 +37,12 @@ type CartLine struct {
 	MenuVersion int64 `json:"menu_version,omitempty"`
 }
 
-// same reports whether l and o are the same dish with the same options.
+// same reports whether l and o are the same dish with the same options at
+// the same price: a dish added again after a price change is a line of its
+// own, so the first keeps the price the diner saw.
 func (l CartLine) same(o CartLine) bool {
-	return l.ItemID == o.ItemID && slices.Equal(l.ModifierIDs, o.ModifierIDs) && l.Note == o.Note
+	return l.ItemID == o.ItemID && slices.Equal(l.ModifierIDs, o.ModifierIDs) && l.Note == o.Note &&
+		l.Unit == o.Unit && l.MenuVersion == o.MenuVersion
 }
 
 // Add puts a dish in the cart, adding to a line of the same dish and

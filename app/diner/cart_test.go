@@ -25,6 +25,13 @@ func TestCart(t *testing.T) {
 	if c2 := c.Add(mild, newID); len(c2.Lines) != 3 || len(c.Lines) != 2 {
 		t.Errorf("other options make another line, without changing the old cart: %d, %d", len(c2.Lines), len(c.Lines))
 	}
+	// The same dish added after a price change is a line of its own,
+	// carrying the menu version its price was read from.
+	dearer := tea
+	dearer.Unit, dearer.MenuVersion = money.New(2000, "CNY"), 7
+	if c3 := c.Add(dearer, newID); len(c3.Lines) != 3 || c3.Lines[0].Unit.Minor != 1500 || c3.Request().Lines[2].MenuVersion != 7 {
+		t.Errorf("tea at a new price: lines %+v; want a third line at 2000 of version 7, the first kept at 1500", c3.Lines)
+	}
 	c = c.Change(0, -2)
 	if len(c.Lines) != 1 || c.Lines[0].ItemID != "tofu" {
 		t.Errorf("tea to 0 leaves the cart: %+v", c.Lines)

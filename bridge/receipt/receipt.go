@@ -216,14 +216,14 @@ func (l *layout) title(s string) {
 
 // labels are the fixed words of a printout in one language.
 type labels struct {
-	order, table, cashier, staff, subtotal, tax, total, paid, change, payer string
-	scan, thanks, kitchen, takeaway, note, test                             string
-	rails                                                                   map[string]string
+	order, table, cashier, staff, subtotal, tax, total, paid, change, payer, tip string
+	scan, thanks, kitchen, takeaway, note, test                                  string
+	rails                                                                        map[string]string
 }
 
 var english = labels{
 	order: "Order #", table: "Table ", cashier: "Cashier: ", staff: "Staff: ",
-	subtotal: "Subtotal", tax: "Tax", total: "TOTAL", paid: "Paid", change: "Change", payer: "Payer: ",
+	subtotal: "Subtotal", tax: "Tax", total: "TOTAL", paid: "Paid", change: "Change", payer: "Payer: ", tip: "incl. tip",
 	scan: "Scan for your e-receipt", thanks: "Thank you!", kitchen: "KITCHEN", takeaway: "Takeaway",
 	note: "Note: ", test: "Printer test",
 	rails: map[string]string{"cash": "Cash", "wallet": "Wallet", "wechat": "WeChat Pay", "alipay": "Alipay", "unionpay": "UnionPay"},
@@ -231,7 +231,7 @@ var english = labels{
 
 var chinese = labels{
 	order: "单号 #", table: "桌号 ", cashier: "收银员: ", staff: "服务员: ",
-	subtotal: "小计", tax: "税额", total: "合计", paid: "实付", change: "找零", payer: "付款账户: ",
+	subtotal: "小计", tax: "税额", total: "合计", paid: "实付", change: "找零", payer: "付款账户: ", tip: "含小费",
 	scan: "扫码查看电子小票", thanks: "谢谢惠顾!", kitchen: "厨房单", takeaway: "外带",
 	note: "备注: ", test: "打印测试",
 	rails: map[string]string{"cash": "现金", "wallet": "钱包", "wechat": "微信支付", "alipay": "支付宝", "unionpay": "云闪付"},
@@ -303,6 +303,9 @@ func (l *layout) receipt(d *wire.ReceiptDoc) {
 			paid += " (" + rail + ")"
 		}
 		l.text(pair(paid, Amount(d.Paid), l.w)...)
+	}
+	if !d.Tip.IsZero() {
+		l.text(pair(lb.tip, Amount(d.Tip), l.w)...)
 	}
 	if !d.Change.IsZero() {
 		l.text(pair(lb.change, Amount(d.Change), l.w)...)

@@ -77,6 +77,17 @@ func chineseReceipt() *wire.PrintJob {
 	}
 }
 
+// shareReceipt is the receipt of one diner's share of a split bill, paid
+// with a tip from the phone.
+func shareReceipt() *wire.PrintJob {
+	j := chineseReceipt()
+	j.ID = "job-zh-share"
+	r := *j.Receipt
+	r.Paid, r.Tip = cny(6105), cny(555) // 55.50 + 10 %
+	j.Receipt = &r
+	return j
+}
+
 func kitchenTicket() *wire.PrintJob {
 	return &wire.PrintJob{
 		ID:   "job-k-1",
@@ -111,6 +122,7 @@ func TestGolden(t *testing.T) {
 		{"receipt_en_42", englishReceipt(), Columns80Font},
 		{"receipt_zh_48", chineseReceipt(), Columns80},
 		{"receipt_zh_32", chineseReceipt(), Columns58},
+		{"receipt_share_tip_zh_32", shareReceipt(), Columns58},
 		{"kitchen_48", kitchenTicket(), Columns80},
 		{"test_32", testPage(), Columns58},
 	}

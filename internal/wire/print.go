@@ -47,6 +47,7 @@ type ReceiptDoc struct {
 	Total        money.Amount `json:"total"`
 	Paid         money.Amount `json:"paid"`
 	Change       money.Amount `json:"change"`
+	Tip          money.Amount `json:"tip,omitzero"`        // paid on top of the bill; Paid includes it
 	Rail         string       `json:"rail,omitempty"`      // how it was paid: "cash", "wallet", ...
 	PayerRef     string       `json:"payer_ref,omitempty"` // already masked by the server, e.g. "****1234"
 	ReceiptURL   string       `json:"receipt_url,omitempty"`

@@ -349,7 +349,8 @@ func (s *Server) BridgePayment(in pos.Intent) {
 		return
 	}
 	paid := money.New(in.Amount+in.Tip, in.Currency)
-	s.printReceipt(conns, o, "receipt-"+in.ID, in.Rail, in.PayerRef, in.CreatedBy, paid, money.New(0, in.Currency), false)
+	s.printReceipt(conns, o, "receipt-"+in.ID, in.Rail, in.PayerRef, in.CreatedBy, paid, money.New(0, in.Currency), false,
+		money.New(in.Tip, in.Currency))
 }
 
 // BridgeOrder prints what an order change calls for on the store's
@@ -370,7 +371,7 @@ func (s *Server) BridgeOrder(o pos.Order) {
 			}
 		}
 		s.printReceipt(conns, o, "receipt-"+tn.ID, pos.RailCash, "", tn.CreatedBy,
-			money.New(paid, o.Currency), money.New(change, o.Currency), true)
+			money.New(paid, o.Currency), money.New(change, o.Currency), true, money.New(0, o.Currency))
 	}
 	sent := false
 	for _, l := range o.Lines {
@@ -381,7 +382,7 @@ func (s *Server) BridgeOrder(o pos.Order) {
 	}
 }
 
-func (s *Server) printReceipt(conns []*relay.Conn, o pos.Order, jobID, rail, payerRef, staffID string, paid, change money.Amount, drawer bool) {
+func (s *Server) printReceipt(conns []*relay.Conn, o pos.Order, jobID, rail, payerRef, staffID string, paid, change money.Amount, drawer bool, tip money.Amount) {
 	a := pos.Actor{StoreID: o.StoreID}
 	rest, names, err := s.context(s.ctx, a)
 	if err != nil {
@@ -398,6 +399,7 @@ func (s *Server) printReceipt(conns []*relay.Conn, o pos.Order, jobID, rail, pay
 	doc := &wire.ReceiptDoc{StoreName: rest.Name, StoreAddress: rest.Address, OrderNumber: o.Number,
 		Table: wo.TableName, Cashier: cashier, Time: s.now(), Subtotal: wo.Totals.Subtotal, Tax: wo.Totals.Tax,
 		Total: wo.Totals.Total, Paid: paid, Change: change, Rail: rail, PayerRef: payerRef}
+	doc.Tip = tip // paid on top of the bill, part of paid
 	for _, l := range wo.Lines {
 		if l.Pending {
 			continue // not accepted: not on the bill

@@ -244,3 +244,32 @@ func TestSubmitRace(t *testing.T) {
 		t.Fatalf("orders = %+v; want one order with one line", o)
 	}
 }
+
+// TestSubmitRaceManyPhones: eight phones of one table send their first
+// dishes at once: one order (opened by a diner) holds all of them.
+func TestSubmitRaceManyPhones(t *testing.T) {
+	f := newFixture(t)
+	link := f.link(t, "t6")
+	var diners []pos.Diner
+	for range 8 {
+		_, d, _ := f.join(t, link, "")
+		diners = append(diners, d)
+	}
+	done := make(chan error, len(diners))
+	for i, d := range diners {
+		go func() {
+			_, _, _, err := f.svc.Submit(context.Background(), d, pos.SubmitRequest{ID: "sub-p" + string(rune('a'+i)),
+				Lines: []pos.SubmitLine{{ItemID: "steamed-rice", Qty: 1}}})
+			done <- err
+		}()
+	}
+	for range diners {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	o, _ := f.svc.Orders(t.Context(), f.cashier, pos.OrderFilter{TableID: "t6"})
+	if len(o) != 1 || len(o[0].Lines) != 8 || o[0].CreatedBy != "" {
+		t.Fatalf("orders of t6 = %d (lines %v); want one diner's order with 8 lines", len(o), o)
+	}
+}
