@@ -54,6 +54,7 @@ func TestMenuEditReachesDiner(t *testing.T) {
 
 	// The phone follows live.
 	p.waitJS("new price on the menu", fmt.Sprintf(`document.querySelector(%q)?.dataset.minor === "%d"`, teaPrice, newPrice))
+	p.do("cold dishes", click(tid("diner-category", "data-category-id=cold")))
 	p.waitJS("cucumber sold out", fmt.Sprintf(`(e => !!e && e.disabled)(document.querySelector(%q))`, cucumberAdd))
 	if got := p.str("no reload", `String(window.__noReload)`); got != "7" {
 		t.Errorf("the diner's page reloaded (mark = %q)", got)
@@ -62,7 +63,7 @@ func TestMenuEditReachesDiner(t *testing.T) {
 
 	// The cart keeps the price the diner saw; a second tea, added now,
 	// costs the new one. Both are charged as shown.
-	p.do("add another tea", click(teaAdd))
+	p.do("add another tea", click(tid("diner-category", "data-category-id=drinks")), click(teaAdd))
 	p.do("open the cart", click(tid("diner-cart-open")))
 	p.waitJS("two tea lines", fmt.Sprintf(`document.querySelectorAll(%q).length === 2`, tid("diner-cart-line", "data-item-id=jasmine-tea")))
 	if got := p.minor("cart total", tid("diner-cart-total")); got != oldPrice+newPrice {

@@ -156,6 +156,13 @@ func reloadMenu(ctx app.Context, api *client.Client, set func(wire.Menu)) {
 				app.Log("menu reload:", err)
 				return
 			}
+			// Answers to two quick edits may arrive in either order: an
+			// older menu never replaces a newer one.
+			var cur wire.Menu
+			ctx.GetState(StateMenu, &cur)
+			if m.Version < cur.Version {
+				return
+			}
 			ctx.SetState(StateMenu, m)
 			if set != nil {
 				set(m)

@@ -103,7 +103,7 @@ func (c Cart) Total(currency string) money.Amount {
 func (c Cart) Request() wire.SubmitRequest {
 	r := wire.SubmitRequest{ID: c.SubmissionID}
 	for _, l := range c.Lines {
-		r.Lines = append(r.Lines, wire.SubmitLine{ItemID: l.ItemID, Qty: l.Qty, ModifierIDs: l.ModifierIDs, Note: l.Note, MenuVersion: l.MenuVersion})
+		r.Lines = append(r.Lines, wire.SubmitLine{ItemID: l.ItemID, Qty: l.Qty, ModifierIDs: l.ModifierIDs, Note: l.Note, MenuVersion: &l.MenuVersion})
 	}
 	return r
 }

@@ -29,7 +29,7 @@ func TestCart(t *testing.T) {
 	// carrying the menu version its price was read from.
 	dearer := tea
 	dearer.Unit, dearer.MenuVersion = money.New(2000, "CNY"), 7
-	if c3 := c.Add(dearer, newID); len(c3.Lines) != 3 || c3.Lines[0].Unit.Minor != 1500 || c3.Request().Lines[2].MenuVersion != 7 {
+	if c3 := c.Add(dearer, newID); len(c3.Lines) != 3 || c3.Lines[0].Unit.Minor != 1500 || *c3.Request().Lines[2].MenuVersion != 7 {
 		t.Errorf("tea at a new price: lines %+v; want a third line at 2000 of version 7, the first kept at 1500", c3.Lines)
 	}
 	c = c.Change(0, -2)

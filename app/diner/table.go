@@ -217,7 +217,9 @@ func (p *TablePage) onEvent(ctx app.Context, ev wire.Event) {
 		ctx.Async(func() {
 			m, err := p.api.DinerMenu(ctx)
 			ctx.Dispatch(func(ctx app.Context) {
-				if err == nil {
+				// Two quick edits send two events; their answers may come
+				// back in either order, and an older menu must not win.
+				if err == nil && m.Version >= p.menu.Version {
 					p.menu = m
 					p.save(ctx)
 					cacheMedia(photoURLs(m.Menu))

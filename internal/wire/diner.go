@@ -106,8 +106,8 @@ type SubmitLine struct {
 	Note        string   `json:"note,omitempty"`
 	// MenuVersion is the menu version the diner saw the dish's price on
 	// (Menu.Version); the server charges that version's prices if the
-	// version is not older than the table session.
-	MenuVersion int64 `json:"menu_version,omitempty"`
+	// version is not older than the table session. Absent: current prices.
+	MenuVersion *int64 `json:"menu_version,omitempty"`
 }
 
 // SubmitAnswer answers POST /api/diner/submissions.

@@ -112,9 +112,9 @@ type SubmitLine struct {
 	Qty         int
 	ModifierIDs []string
 	Note        string
-	// MenuVersion is the menu version whose prices the diner saw (0:
+	// MenuVersion is the menu version whose prices the diner saw (nil:
 	// unknown, current prices).
-	MenuVersion int64
+	MenuVersion *int64
 }
 
 // SubmitRequest is what a diner sends: ID is made by the phone, so a
@@ -639,10 +639,11 @@ func (s *Service) endSessionWork(ctx context.Context, tx Tx, a Actor, ts TableSe
 // version the diner saw, so nothing in a cart changes price under them.
 // Versions older than the table session (a cart from an earlier visit) or
 // newer than the menu are not honoured: the current prices apply.
-func (s *Service) priceAsSeen(ctx context.Context, tx Tx, ts TableSession, seen int64, it *Item, mods []LineModifier) error {
-	if seen <= 0 || seen < ts.MenuVersion {
+func (s *Service) priceAsSeen(ctx context.Context, tx Tx, ts TableSession, version *int64, it *Item, mods []LineModifier) error {
+	if version == nil || *version < ts.MenuVersion {
 		return nil
 	}
+	seen := *version
 	cur, err := tx.MenuVersion(ctx, it.StoreID)
 	if err != nil || seen >= cur {
 		return err
