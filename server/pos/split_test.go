@@ -175,6 +175,23 @@ func TestSplitEquallyAndPayWithTips(t *testing.T) {
 	wantCode(t, err, pos.CodeAlreadyPaid)
 	_, err = f.svc.PayWithWallet(ctx, tok, a.cred, 0)
 	wantCode(t, err, pos.CodeAlreadyPaid)
+
+	// The back office sees one order of 75.00 paid in two shares, the tip
+	// apart, and a day that reconciles: two intents, two entries.
+	rep, err := f.svc.XReport(ctx, f.manager, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Orders != 1 || rep.OrdersTotal != 7500 || rep.Tips != 375 {
+		t.Errorf("X report: %d orders of %d, tips %d; want 1 of 7500, tips 375", rep.Orders, rep.OrdersTotal, rep.Tips)
+	}
+	rec, err := f.svc.Reconcile(ctx, f.manager, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rec.Clean() {
+		t.Errorf("a bill paid in shares with a tip: reconciliation found %+v, want none", rec.Differences)
+	}
 }
 
 func TestSplitRules(t *testing.T) {
