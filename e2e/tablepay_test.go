@@ -11,6 +11,18 @@ import (
 	"qrpos/internal/wire"
 )
 
+// menuPrice returns the price of the menu item id.
+func menuPrice(tb testing.TB, m wire.Menu, id string) int64 {
+	tb.Helper()
+	for _, it := range m.Items {
+		if it.ID == id {
+			return it.Price.Minor
+		}
+	}
+	tb.Fatalf("no item %q on the menu", id)
+	return 0
+}
+
 // itemID returns the id of the menu item whose name starts with prefix.
 func itemID(tb testing.TB, m wire.Menu, prefix string) string {
 	tb.Helper()
@@ -32,7 +44,8 @@ func toBill(ph *tab, base, link string) {
 	ph.do("pay from the phone", click(tid("diner-pay-bill")), chromedp.WaitVisible(chromedp.CSS(tid("page-bill")+" "+tid("bill-lines"))))
 }
 
-// TestTablePay drives paying a table's bill from two phones: phone A pays
+// TestTablePay drives a table from two phones: both order at table 5 and
+// see each other's dishes live, the tablet accepts them; then phone A pays
 // half (an equal split in two) from its wallet, phone B pays the rest with
 // a 10 % tip, the tablet's board shows the table settled, the books
 // balance, and a phone trying a paid share again is told so.
@@ -43,11 +56,6 @@ func TestTablePay(t *testing.T) {
 	var menu wire.Menu
 	mgr.call("GET", "/api/menu", nil, &menu)
 
-	// Table 5 has an order with two items (rung up at the tablet).
-	mgr.callKey("POST", "/api/orders", wire.CreateOrderRequest{ID: "e2e-t5", TableID: "t5"}, nil)
-	mgr.callKey("POST", "/api/orders/e2e-t5/lines", wire.AddLineRequest{LineID: "e2e-l1", ItemID: itemID(t, menu, "Dongpo Pork"), Qty: 1}, nil)
-	mgr.callKey("POST", "/api/orders/e2e-t5/lines", wire.AddLineRequest{LineID: "e2e-l2", ItemID: itemID(t, menu, "Jasmine Tea"), Qty: 1}, nil)
-	total := mgr.order("e2e-t5").Totals.Total.Minor
 	var link wire.TableLink
 	mgr.call("GET", "/api/tables/t5/link", nil, &link)
 
@@ -55,7 +63,6 @@ func TestTablePay(t *testing.T) {
 	tablet := newTab(t, "tablet", browser)
 	tablet.login(base, cashierName, cashierPIN, false)
 	table5 := tid("board-table", "data-table-id=t5")
-	tablet.do("table 5 busy", chromedp.WaitVisible(chromedp.CSS(table5+`[data-state="busy"]`)))
 	tablet.waitJS("board live", fmt.Sprintf(`!!document.querySelector(%q)`, tid("live-status", "data-live=on")))
 
 	// Two phones at table 5, each with a wallet topped up at the counter.
@@ -63,6 +70,43 @@ func TestTablePay(t *testing.T) {
 	for i, ph := range []*tab{a, b} {
 		member := openWallet(ph, base)
 		mgr.callKey("POST", "/api/wallet/topup", wire.TopUpRequest{TopUpID: fmt.Sprint("e2e-tablepay-", i), MemberID: member, Amount: money.New(50000, "CNY")}, nil)
+	}
+
+	// Both phones scan table 5's sticker and order a dish each; each sees
+	// the other's dish appear, the tablet sees both live and accepts them.
+	cucumber, tea := itemID(t, menu, "Smashed Cucumber"), itemID(t, menu, "Jasmine Tea")
+	for _, ph := range []*tab{a, b} {
+		ph.do("scan the table's sticker", chromedp.Navigate(link.URL), chromedp.WaitVisible(chromedp.CSS(tid("diner-add", "data-item-id="+cucumber))))
+	}
+	a.do("A orders a cucumber salad", click(tid("diner-add", "data-item-id="+cucumber)), click(tid("diner-cart-open")),
+		chromedp.WaitVisible(chromedp.CSS(tid("diner-cart-line", "data-item-id="+cucumber))), click(tid("diner-send")),
+		chromedp.WaitVisible(chromedp.CSS(tid("diner-order-line", "data-item-id="+cucumber))))
+	b.do("B orders a jasmine tea", click(tid("diner-category", "data-category-id=drinks")), click(tid("diner-add", "data-item-id="+tea)),
+		click(tid("diner-cart-open")), chromedp.WaitVisible(chromedp.CSS(tid("diner-cart-line", "data-item-id="+tea))), click(tid("diner-send")),
+		chromedp.WaitVisible(chromedp.CSS(tid("diner-order-line", "data-item-id="+tea))))
+	a.present("A sees B's tea live", tid("diner-order-line", "data-item-id="+tea))
+	b.present("B sees A's salad live", tid("diner-order-line", "data-item-id="+cucumber))
+	pending := tid("board-submission", "data-table-id=t5", "data-state=pending")
+	tablet.waitJS("two submissions live", fmt.Sprintf(`document.querySelectorAll(%q).length === 2`, pending))
+	for left := 1; left >= 0; left-- {
+		tablet.do("accept", click(pending+" "+tid("board-submission-accept")))
+		tablet.waitJS("accepted", fmt.Sprintf(`document.querySelectorAll(%q).length === %d`, pending, left))
+	}
+	tablet.do("table 5 busy", chromedp.WaitVisible(chromedp.CSS(table5+`[data-state="busy"]`)))
+	var open wire.OrderList
+	mgr.call("GET", "/api/orders?status=open", nil, &open)
+	orderID := ""
+	for _, o := range open.Orders {
+		if o.TableID == "t5" {
+			orderID = o.ID
+		}
+	}
+	if orderID == "" {
+		t.Fatal("table 5 has no open order after the phones ordered")
+	}
+	total := mgr.order(orderID).Totals.Total.Minor
+	if want := menuPrice(t, menu, cucumber) + menuPrice(t, menu, tea); total != want {
+		t.Fatalf("table 5's order totals %d, want %d (the two accepted dishes)", total, want)
 	}
 
 	// Phone A scans the table's sticker and splits the bill in two.
@@ -95,7 +139,7 @@ func TestTablePay(t *testing.T) {
 	}
 	a.screens("pay-share")
 	// Meanwhile the cashier has the order's charge screen open.
-	tablet.do("charge screen", chromedp.Navigate(base+"/orders/e2e-t5/charge"), chromedp.WaitVisible(chromedp.CSS(tid("page-charge")+" "+tid("charge-due"))))
+	tablet.do("charge screen", chromedp.Navigate(base+"/orders/"+orderID+"/charge"), chromedp.WaitVisible(chromedp.CSS(tid("page-charge")+" "+tid("charge-due"))))
 	tablet.waitJS("charge screen live", fmt.Sprintf(`!!document.querySelector(%q)`, tid("live-status", "data-live=on")))
 	a.do("A pays", click(tid("pay-wallet")), chromedp.WaitVisible(chromedp.CSS(tid("pay-paid"))))
 	if got := a.minor("paid", tid("pay-paid-amount")); got != half {
@@ -152,7 +196,7 @@ func TestTablePay(t *testing.T) {
 		t.Errorf("bill shows tips %d, want %d", got, tip)
 	}
 	a.screens("bill-settled")
-	o := mgr.order("e2e-t5")
+	o := mgr.order(orderID)
 	if o.Status != wire.OrderClosed || o.Totals.Paid.Minor != total || o.Totals.Tips.Minor != tip {
 		t.Errorf("order after both shares: %s, paid %d, tips %d; want closed, %d, %d", o.Status, o.Totals.Paid.Minor, o.Totals.Tips.Minor, total, tip)
 	}
