@@ -58,7 +58,7 @@ func NewPay(api *client.Client) *PayPage { return &PayPage{api: api, tipChoice: 
 
 // OnNav loads the bill named by the token in the path.
 func (p *PayPage) OnNav(ctx app.Context) {
-	ctx.Page().SetTitle("Pay · QRPOS")
+	ctx.Page().SetTitle(payText.Title.In(i18n.Current(ctx)) + " · QRPOS")
 	p.pg = ctx
 	p.lang = i18n.Current(ctx)
 	p.token = strings.TrimPrefix(ctx.Page().URL().Path, "/p/")
@@ -70,7 +70,7 @@ func (p *PayPage) OnNav(ctx app.Context) {
 		v, err := p.api.PayPage(ctx, p.token)
 		ctx.Dispatch(func(ctx app.Context) {
 			if err != nil {
-				p.loadErr = refusal(err)
+				p.loadErr = refusal(err, p.lang)
 				return
 			}
 			p.page, p.loaded = v, true
@@ -118,25 +118,26 @@ func (p *PayPage) observe(in wire.Intent) {
 	}
 }
 
-// refusal turns an error of the pay API into plain words for the diner.
-func refusal(err error) string {
+// refusal turns an error of the pay API into plain words for the diner,
+// in their language (the server's own message, in English, otherwise).
+func refusal(err error, l i18n.Lang) string {
 	e, ok := client.AsError(err)
 	if !ok {
-		return "No connection. Check the phone's internet and try again."
+		return txtNoConnection.In(l)
 	}
 	switch e.Code {
 	case wire.CodeAlreadyPaid:
-		return "This bill is already paid."
+		return payText.BillPaid.In(l)
 	case wire.CodeTokenExpired:
-		return "This QR code has expired. Scan the code on the cashier's screen again."
+		return payText.Expired.In(l)
 	case wire.CodeTokenInvalid:
-		return "This is not a valid QRPOS payment code."
+		return payText.NotACode.In(l)
 	case wire.CodeBillChanged:
-		return "The bill changed. Scan the new code on the cashier's screen."
+		return payText.BillChanged.In(l)
 	case wire.CodeUnauthorized:
-		return "This phone has no QRPOS wallet yet."
+		return payText.NoWallet.In(l)
 	case wire.CodePaymentActive:
-		return "Someone else is paying this bill right now."
+		return payText.Busy.In(l)
 	}
 	msg := e.Error()
 	return strings.ToUpper(msg[:1]) + msg[1:]
@@ -175,7 +176,7 @@ func (p *PayPage) pay(ctx app.Context, e app.Event) {
 		ctx.Dispatch(func(ctx app.Context) {
 			p.busy = false
 			if err != nil {
-				p.refusal = refusal(err)
+				p.refusal = refusal(err, p.lang)
 				if e, ok := client.AsError(err); ok {
 					p.code = e.Code
 				}
@@ -197,7 +198,7 @@ func (p *PayPage) openWallet(ctx app.Context, e app.Event) {
 		ctx.Dispatch(func(ctx app.Context) {
 			p.creating = false
 			if err != nil {
-				p.refusal = refusal(err)
+				p.refusal = refusal(err, p.lang)
 				return
 			}
 			if err := wallet.Save(ctx, d); err != nil {
@@ -210,40 +211,58 @@ func (p *PayPage) openWallet(ctx app.Context, e app.Event) {
 
 // Render implements app.Composer.
 func (p *PayPage) Render() app.UI {
+	l := p.lang
 	return app.Div().Class("phone-page").DataSet("testid", "page-pay").Body(
-		app.Header().Class("phone-head").Body(app.Span().Class("brand").Text("QRPOS · Pay")),
+		app.Header().Class("phone-head").Body(
+			app.Span().Class("brand").Text("QRPOS · "+payText.Title.In(l)),
+			app.Span().Class("lang").Attr("role", "group").Aria("label", "Language / 语言").Body(
+				app.Button().Class("lang-btn").Type("button").DataSet("testid", "pay-lang").DataSet("lang", "zh").
+					Aria("pressed", l == i18n.Zh).Aria("label", "中文").OnClick(p.setLang(i18n.Zh)).Text("中文"),
+				app.Button().Class("lang-btn").Type("button").DataSet("testid", "pay-lang").DataSet("lang", "en").
+					Aria("pressed", l == i18n.En).Aria("label", "English").OnClick(p.setLang(i18n.En)).Text("EN"),
+			),
+		),
 		app.Main().Class("phone-main").Body(p.body()),
 	)
 }
 
+func (p *PayPage) setLang(l i18n.Lang) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		p.lang = l
+		i18n.Choose(ctx, l)
+		ctx.Page().SetTitle(payText.Title.In(l) + " · QRPOS")
+	}
+}
+
 func (p *PayPage) body() app.UI {
+	l := p.lang
 	switch {
 	case p.loadErr != "":
 		return app.Section().Class("panel", "failed").DataSet("testid", "pay-error").Attr("role", "alert").Body(
-			app.P().Class("big").Text("Cannot pay with this code"),
+			app.P().Class("big").Text(payText.CannotPay.In(l)),
 			app.P().Text(p.loadErr),
 		)
 	case !p.loaded:
-		return app.P().Class("loading").DataSet("testid", "loading").Attr("role", "status").Text("Loading the bill…")
+		return app.P().Class("loading").DataSet("testid", "loading").Attr("role", "status").Text(payText.Loading.In(l))
 	case p.mine != nil && p.mine.Status == wire.IntentSucceeded || p.mine != nil && p.mine.Status == wire.IntentPartiallyRefunded || p.mine != nil && p.mine.Status == wire.IntentRefunded:
 		in := *p.mine
 		return app.Section().Class("panel", "done").DataSet("testid", "pay-paid").Attr("role", "status").Body(
-			app.P().Class("big").Text("Paid"),
-			app.P().Text("Thank you! "+p.page.StoreName+" has your payment."),
-			app.Div().Class("due-row").Body(app.Span().Text("Bill"), widget.Money("pay-paid-amount", in.Amount)),
+			app.P().Class("big").Text(payText.Paid.In(l)),
+			app.P().Text(fmtText(payText.Thanks.In(l), p.page.StoreName)),
+			app.Div().Class("due-row").Body(app.Span().Text(payText.Bill.In(l)), widget.Money("pay-paid-amount", in.Amount)),
 			app.If(in.Tip.Minor != 0, func() app.UI {
-				return app.Div().Class("due-row").Body(app.Span().Text("Tip"), widget.Money("pay-paid-tip", in.Tip))
+				return app.Div().Class("due-row").Body(app.Span().Text(billText.TipLabel.In(l)), widget.Money("pay-paid-tip", in.Tip))
 			}),
-			app.Div().Class("due-row").Body(app.Span().Text("From"), app.Span().DataSet("testid", "pay-paid-payer").Text(in.PayerRef)),
-			app.A().Class("btn", "btn-big").Href(wallet.Path).DataSet("testid", "pay-to-wallet").Text("Open my wallet"),
+			app.Div().Class("due-row").Body(app.Span().Text(payText.From.In(l)), app.Span().DataSet("testid", "pay-paid-payer").Text(in.PayerRef)),
+			app.A().Class("btn", "btn-big").Href(wallet.Path).DataSet("testid", "pay-to-wallet").Text(payText.MyWallet.In(l)),
 			app.If(p.page.Share != nil, func() app.UI {
 				return app.A().Class("btn", "btn-big").Href(BillPath).DataSet("testid", "pay-to-bill").Text(payText.ToBill.In(p.lang))
 			}),
 		)
 	case p.mine != nil:
 		return app.Section().Class("panel", "failed").DataSet("testid", "pay-failed").Attr("role", "alert").Body(
-			app.P().Class("big").Text("Not paid"),
-			app.P().Text(orText(p.mine.Reason, "The payment did not go through.")),
+			app.P().Class("big").Text(payText.NotPaid.In(l)),
+			app.P().Text(orText(p.mine.Reason, payText.DidNotGo.In(l))),
 		)
 	case p.gone != nil || p.page.Intent.Status != wire.IntentCreated:
 		in := p.page.Intent
@@ -251,12 +270,12 @@ func (p *PayPage) body() app.UI {
 			in = *p.gone
 		}
 		if in.Status == wire.IntentSucceeded || in.Status == wire.IntentPartiallyRefunded || in.Status == wire.IntentRefunded {
-			msg := "This bill is already paid. Nothing more to pay."
+			msg := payText.AlreadyMsg.In(l)
 			if p.page.Share != nil {
 				msg = payText.SharePaid.In(p.lang)
 			}
 			return app.Section().Class("panel", "done").DataSet("testid", "pay-already-paid").Attr("role", "status").Body(
-				app.P().Class("big").Text("Already paid"),
+				app.P().Class("big").Text(payText.Already.In(l)),
 				app.P().Text(msg),
 				app.If(p.page.Share != nil, func() app.UI {
 					return app.A().Class("btn").Href(BillPath).DataSet("testid", "pay-to-bill").Text(payText.ToBill.In(p.lang))
@@ -265,7 +284,7 @@ func (p *PayPage) body() app.UI {
 		}
 		if in.Status == wire.IntentPending {
 			return app.Section().Class("panel").DataSet("testid", "pay-busy").Attr("role", "status").Body(
-				app.P().Text("Someone else is paying this bill right now."),
+				app.P().Text(payText.Busy.In(l)),
 			)
 		}
 		if p.page.Share != nil {
@@ -276,8 +295,8 @@ func (p *PayPage) body() app.UI {
 			)
 		}
 		return app.Section().Class("panel", "failed").DataSet("testid", "pay-expired").Attr("role", "alert").Body(
-			app.P().Class("big").Text("This code no longer pays"),
-			app.P().Text("The payment was cancelled or the bill changed. Scan the new code on the cashier's screen."),
+			app.P().Class("big").Text(payText.NoLonger.In(l)),
+			app.P().Text(payText.NoLongerMsg.In(l)),
 		)
 	}
 	return p.renderBill()
@@ -295,17 +314,18 @@ func (p *PayPage) renderBill() app.UI {
 	bill := p.bill()
 	tip, bad := p.tip()
 	total := money.New(bill.Minor+tip.Minor, bill.Currency)
-	where := "Quick sale"
+	l := p.lang
+	where := payText.QuickSale.In(l)
 	if v.TableName != "" {
 		where = v.TableName
 	}
 	return app.Div().Body(
-		app.Section().Class("panel").Aria("label", "Bill").Body(
+		app.Section().Class("panel").Aria("label", payText.Bill.In(l)).Body(
 			app.H1().DataSet("testid", "pay-store").Text(v.StoreName),
 			app.P().Class("muted").Body(
 				app.Span().DataSet("testid", "pay-table").Text(where),
 				app.Text(" · "),
-				app.Span().DataSet("testid", "pay-order-number").Text("Order #"+strconv.Itoa(v.OrderNumber)),
+				app.Span().DataSet("testid", "pay-order-number").Text(payText.OrderNo.In(l)+strconv.Itoa(v.OrderNumber)),
 			),
 			app.Ul().Class("lines").DataSet("testid", "pay-lines").Body(
 				app.Range(v.Lines).Slice(func(i int) app.UI {
@@ -317,10 +337,10 @@ func (p *PayPage) renderBill() app.UI {
 				}),
 			),
 			app.Dl().Class("totals").Body(
-				app.Dt().Text("Total"), app.Dd().Body(widget.Money("pay-total", v.Totals.Total)),
-				app.If(v.Totals.Paid.Minor != 0, func() app.UI { return app.Dt().Text("Already paid") }),
+				app.Dt().Text(payText.Total.In(l)), app.Dd().Body(widget.Money("pay-total", v.Totals.Total)),
+				app.If(v.Totals.Paid.Minor != 0, func() app.UI { return app.Dt().Text(payText.Already.In(l)) }),
 				app.If(v.Totals.Paid.Minor != 0, func() app.UI { return app.Dd().Body(widget.Money("pay-already", v.Totals.Paid)) }),
-				app.Dt().Class("grand").Text("To pay"), app.Dd().Class("grand").Body(widget.Money("pay-amount", bill)),
+				app.Dt().Class("grand").Text(payText.ToPay.In(l)), app.Dd().Class("grand").Body(widget.Money("pay-amount", bill)),
 			),
 		),
 		app.If(v.Share != nil, func() app.UI { return p.renderShare(total) }),
@@ -342,9 +362,52 @@ func (p *PayPage) renderShare(total money.Amount) app.UI {
 	)
 }
 
-// payText are the pay page's strings for a share of a split bill, in the
-// diner's language like the bill page.
-var payText = struct{ SharePaid, ToBill, Replaced, ReplacedMsg, YourShare, YouPay i18n.Text }{
+// fmtText puts arg where a translated string has %s.
+func fmtText(t, arg string) string { return strings.Replace(t, "%s", arg, 1) }
+
+// payText are the pay page's strings, in the diner's language.
+var payText = struct {
+	SharePaid, ToBill, Replaced, ReplacedMsg, YourShare, YouPay                         i18n.Text
+	Title, CannotPay, Loading, Paid, Thanks, Bill, From, MyWallet, NotPaid, DidNotGo    i18n.Text
+	AlreadyMsg, Already, Busy, NoLonger, NoLongerMsg, QuickSale, OrderNo, Total, ToPay  i18n.Text
+	AddTip, NoTip, Amount, NeedWallet, Opening, OpenWallet, MemberNo, AskTopUp, PayWith i18n.Text
+	Paying, BillPaid, Expired, NotACode, BillChanged, NoWallet                          i18n.Text
+}{
+	Title:       i18n.Text{En: "Pay", Zh: "付款"},
+	CannotPay:   i18n.Text{En: "Cannot pay with this code", Zh: "无法用此二维码付款"},
+	Loading:     i18n.Text{En: "Loading the bill…", Zh: "正在加载账单…"},
+	Paid:        i18n.Text{En: "Paid", Zh: "已付款"},
+	Thanks:      i18n.Text{En: "Thank you! %s has your payment.", Zh: "谢谢！%s 已收到您的付款。"},
+	Bill:        i18n.Text{En: "Bill", Zh: "账单"},
+	From:        i18n.Text{En: "From", Zh: "付款人"},
+	MyWallet:    i18n.Text{En: "Open my wallet", Zh: "打开我的钱包"},
+	NotPaid:     i18n.Text{En: "Not paid", Zh: "未付款"},
+	DidNotGo:    i18n.Text{En: "The payment did not go through.", Zh: "付款未成功。"},
+	AlreadyMsg:  i18n.Text{En: "This bill is already paid. Nothing more to pay.", Zh: "此账单已付清，无需再付。"},
+	Already:     i18n.Text{En: "Already paid", Zh: "已付"},
+	Busy:        i18n.Text{En: "Someone else is paying this bill right now.", Zh: "其他人正在支付此账单。"},
+	NoLonger:    i18n.Text{En: "This code no longer pays", Zh: "此二维码已失效"},
+	NoLongerMsg: i18n.Text{En: "The payment was cancelled or the bill changed. Scan the new code on the cashier's screen.", Zh: "付款已取消或账单已变更，请扫描收银屏幕上的新二维码。"},
+	QuickSale:   i18n.Text{En: "Quick sale", Zh: "快速结账"},
+	OrderNo:     i18n.Text{En: "Order #", Zh: "订单号 "},
+	Total:       i18n.Text{En: "Total", Zh: "合计"},
+	ToPay:       i18n.Text{En: "To pay", Zh: "应付"},
+	AddTip:      i18n.Text{En: "Add a tip?", Zh: "加小费？"},
+	NoTip:       i18n.Text{En: "No tip", Zh: "不加"},
+	Amount:      i18n.Text{En: "Amount", Zh: "金额"},
+	NeedWallet:  i18n.Text{En: "Pay with a QRPOS wallet: open one on this phone, then ask the cashier to top it up.", Zh: "使用 QRPOS 钱包付款：请先在本手机开通钱包，再请收银员充值。"},
+	Opening:     i18n.Text{En: "Opening…", Zh: "正在开通…"},
+	OpenWallet:  i18n.Text{En: "Open a QRPOS wallet", Zh: "开通 QRPOS 钱包"},
+	MemberNo:    i18n.Text{En: "Your member number (the cashier tops up with it):", Zh: "您的会员号（收银员凭此充值）："},
+	AskTopUp:    i18n.Text{En: "Ask the cashier to top up your wallet with this number, then tap Pay.", Zh: "请收银员用此号码为您的钱包充值，然后点击付款。"},
+	PayWith:     i18n.Text{En: "Pay %s with QRPOS wallet", Zh: "用 QRPOS 钱包支付 %s"},
+	Paying:      i18n.Text{En: "Paying…", Zh: "正在付款…"},
+	BillPaid:    i18n.Text{En: "This bill is already paid.", Zh: "此账单已付清。"},
+	Expired:     i18n.Text{En: "This QR code has expired. Scan the code on the cashier's screen again.", Zh: "二维码已过期，请重新扫描收银屏幕上的二维码。"},
+	NotACode:    i18n.Text{En: "This is not a valid QRPOS payment code.", Zh: "这不是有效的 QRPOS 付款码。"},
+	BillChanged: i18n.Text{En: "The bill changed. Scan the new code on the cashier's screen.", Zh: "账单已变更，请扫描收银屏幕上的新二维码。"},
+	NoWallet:    i18n.Text{En: "This phone has no QRPOS wallet yet.", Zh: "本手机还没有 QRPOS 钱包。"},
+
 	SharePaid:   i18n.Text{En: "This share is already paid. Nothing more to pay for it.", Zh: "这一份已经付过了，无需再付。"},
 	ToBill:      i18n.Text{En: "Back to the bill", Zh: "返回账单"},
 	Replaced:    i18n.Text{En: "This link no longer pays", Zh: "此链接已失效"},
@@ -354,6 +417,7 @@ var payText = struct{ SharePaid, ToBill, Replaced, ReplacedMsg, YourShare, YouPa
 }
 
 func (p *PayPage) renderTipPicker(bill, tip, total money.Amount, bad string) app.UI {
+	l := p.lang
 	tipButton := func(choice, label string) app.UI {
 		return app.Button().Class("choice").Type("button").
 			DataSet("testid", "pay-tip").
@@ -362,18 +426,18 @@ func (p *PayPage) renderTipPicker(bill, tip, total money.Amount, bad string) app
 			OnClick(func(ctx app.Context, e app.Event) { p.tipChoice = choice }, app.EventScope(choice)).
 			Text(label)
 	}
-	return app.Section().Class("panel").Aria("label", "Tip").Body(
+	return app.Section().Class("panel").Aria("label", billText.TipLabel.In(l)).Body(
 		app.FieldSet().Class("group").Body(
-			app.Legend().Text("Add a tip?"),
-			app.Div().Class("choices").Attr("role", "group").Aria("label", "Tip").Body(
-				tipButton(TipNone, "No tip"),
+			app.Legend().Text(payText.AddTip.In(l)),
+			app.Div().Class("choices").Attr("role", "group").Aria("label", billText.TipLabel.In(l)).Body(
+				tipButton(TipNone, payText.NoTip.In(l)),
 				tipButton(Tip5, "5%"),
 				tipButton(Tip10, "10%"),
-				tipButton(TipAmount, "Amount"),
+				tipButton(TipAmount, payText.Amount.In(l)),
 			),
 			app.If(p.tipChoice == TipAmount, func() app.UI {
 				return app.Div().Body(
-					app.Label().Class("field").For("pay-tip-entry").Text("Tip ("+money.Symbol(bill.Currency)+")"),
+					app.Label().Class("field").For("pay-tip-entry").Text(billText.TipLabel.In(l)+" ("+money.Symbol(bill.Currency)+")"),
 					app.Input().ID("pay-tip-entry").Class("text").Type("text").Attr("inputmode", "decimal").
 						DataSet("testid", "pay-tip-entry").MaxLength(10).Value(p.tipTyped).
 						OnInput(func(ctx app.Context, e app.Event) { p.tipTyped = ctx.JSSrc().Get("value").String() }),
@@ -381,37 +445,38 @@ func (p *PayPage) renderTipPicker(bill, tip, total money.Amount, bad string) app
 			}),
 			app.P().Class("hint").DataSet("testid", "pay-tip-error").Text(bad),
 		),
-		app.Div().Class("due-row").Body(app.Span().Text("Tip"), widget.Money("pay-tip-amount", tip)),
-		app.Div().Class("due-row", "grand").Body(app.Span().Text("You pay"), widget.Money("pay-grand-total", total)),
+		app.Div().Class("due-row").Body(app.Span().Text(billText.TipLabel.In(l)), widget.Money("pay-tip-amount", tip)),
+		app.Div().Class("due-row", "grand").Body(app.Span().Text(payText.YouPay.In(l)), widget.Money("pay-grand-total", total)),
 	)
 }
 
 func (p *PayPage) renderWallet(total money.Amount, badTip bool) app.UI {
+	l := p.lang
 	if !p.hasDev {
 		return app.Section().Class("panel").DataSet("testid", "pay-no-wallet").Body(
-			app.P().Text("Pay with a QRPOS wallet: open one on this phone, then ask the cashier to top it up."),
+			app.P().Text(payText.NeedWallet.In(l)),
 			app.P().Class("hint").DataSet("testid", "pay-refusal").Attr("role", "alert").Text(p.refusal),
 			app.Button().Class("btn", "btn-primary", "btn-big").Type("button").DataSet("testid", "pay-open-wallet").
 				Disabled(p.creating).OnClick(p.openWallet).
-				Text(map[bool]string{true: "Opening…", false: "Open a QRPOS wallet"}[p.creating]),
+				Text(map[bool]string{true: payText.Opening.In(l), false: payText.OpenWallet.In(l)}[p.creating]),
 		)
 	}
 	needTopUp := p.code == wire.CodeInsufficient
-	return app.Section().Class("panel").Aria("label", "Pay").Body(
+	return app.Section().Class("panel").Aria("label", payText.Title.In(l)).Body(
 		app.If(needTopUp || p.refusal == "" && p.dev.MemberID != "", func() app.UI {
 			return app.Div().Class("member").Body(
-				app.P().Class("muted").Text("Your member number (the cashier tops up with it):"),
+				app.P().Class("muted").Text(payText.MemberNo.In(l)),
 				app.P().Class("member-number").DataSet("testid", "pay-member").DataSet("member", p.dev.MemberID).Text(widget.GroupDigits(p.dev.MemberID)),
 				app.If(needTopUp || p.created, func() app.UI {
 					return app.P().Class("top-up-ask").DataSet("testid", "pay-ask-topup").
-						Text("Ask the cashier to top up your wallet with this number, then tap Pay.")
+						Text(payText.AskTopUp.In(l))
 				}),
 			)
 		}),
 		app.P().Class("hint").DataSet("testid", "pay-refusal").DataSet("code", p.code).Attr("role", "alert").Text(p.refusal),
 		app.Button().Class("btn", "btn-ok", "btn-big").Type("button").DataSet("testid", "pay-wallet").
-			Aria("label", "Pay "+total.String()+" with QRPOS wallet").
+			Aria("label", fmtText(payText.PayWith.In(l), total.String())).
 			Disabled(p.busy || badTip).OnClick(p.pay).
-			Text(map[bool]string{true: "Paying…", false: "Pay " + total.String() + " with QRPOS wallet"}[p.busy]),
+			Text(map[bool]string{true: payText.Paying.In(l), false: fmtText(payText.PayWith.In(l), total.String())}[p.busy]),
 	)
 }
