@@ -9,11 +9,13 @@ import (
 	"context"
 	"encoding/base64"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"qrpos/app/client"
+	"qrpos/app/i18n"
 	"qrpos/app/widget"
 	"qrpos/internal/money"
 	"qrpos/internal/paycode"
@@ -48,6 +50,7 @@ type Page struct {
 	loadGen  int // the newest load; older answers are dropped
 	// answering holds the ids of charges being approved or declined.
 	answering map[string]bool
+	lang      i18n.Lang
 }
 
 // NewPage returns the wallet page.
@@ -55,7 +58,8 @@ func NewPage(api *client.Client) *Page { return &Page{api: api} }
 
 // OnNav loads the wallet kept on this phone, if any.
 func (p *Page) OnNav(ctx app.Context) {
-	ctx.Page().SetTitle("QRPOS wallet")
+	p.lang = i18n.Current(ctx)
+	ctx.Page().SetTitle(txt.Title.In(p.lang))
 	p.pg = ctx
 	p.now = time.Now()
 	if app.IsServer {
@@ -217,8 +221,17 @@ func (p *Page) answer(in wire.Intent, approve bool) app.EventHandler {
 
 // Render implements app.Composer.
 func (p *Page) Render() app.UI {
+	l := p.lang
 	return app.Div().Class("phone-page").DataSet("testid", "page-wallet").Body(
-		app.Header().Class("phone-head").Body(app.Span().Class("brand").Text("QRPOS wallet")),
+		app.Header().Class("phone-head").Body(
+			app.Span().Class("brand").Text(txt.Title.In(l)),
+			app.Span().Class("lang").Attr("role", "group").Aria("label", "Language / 语言").Body(
+				app.Button().Class("lang-btn").Type("button").DataSet("testid", "wallet-lang").DataSet("lang", "zh").
+					Aria("pressed", l == i18n.Zh).Aria("label", "中文").OnClick(p.setLang(i18n.Zh)).Text("中文"),
+				app.Button().Class("lang-btn").Type("button").DataSet("testid", "wallet-lang").DataSet("lang", "en").
+					Aria("pressed", l == i18n.En).Aria("label", "English").OnClick(p.setLang(i18n.En)).Text("EN"),
+			),
+		),
 		app.Main().Class("phone-main").Body(
 			app.If(p.msg != "", func() app.UI {
 				return app.P().Class("hint").DataSet("testid", "wallet-message").Attr("role", "alert").Text(p.msg)
@@ -228,17 +241,26 @@ func (p *Page) Render() app.UI {
 	)
 }
 
+func (p *Page) setLang(l i18n.Lang) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		p.lang = l
+		i18n.Choose(ctx, l)
+		ctx.Page().SetTitle(txt.Title.In(l))
+	}
+}
+
 func (p *Page) body() app.UI {
+	l := p.lang
 	if !p.hasDev {
 		return app.Section().Class("panel").DataSet("testid", "wallet-new").Body(
-			app.H1().Text("Open a QRPOS wallet"),
-			app.P().Text("Pay at the table or at the counter from this phone. Top up with cash at the counter."),
-			app.Label().Class("field").For("wallet-name").Text("Your name (optional)"),
+			app.H1().Text(txt.OpenTitle.In(l)),
+			app.P().Text(txt.Intro.In(l)),
+			app.Label().Class("field").For("wallet-name").Text(txt.Name.In(l)),
 			app.Input().ID("wallet-name").Class("text").Type("text").DataSet("testid", "wallet-name").MaxLength(40).
 				Value(p.name).OnInput(func(ctx app.Context, e app.Event) { p.name = ctx.JSSrc().Get("value").String() }),
 			app.Button().Class("btn", "btn-primary", "btn-big").Type("button").Style("margin-top", "12px").
 				DataSet("testid", "wallet-create").Disabled(p.creating).OnClick(p.create).
-				Text(map[bool]string{true: "Opening…", false: "Open my wallet"}[p.creating]),
+				Text(map[bool]string{true: txt.Opening.In(l), false: txt.Open.In(l)}[p.creating]),
 		)
 	}
 	left := widget.SecondsLeft(p.now, widget.NextStep(p.now, paycode.WalletStep))
@@ -248,32 +270,32 @@ func (p *Page) body() app.UI {
 	}
 	return app.Div().Body(
 		app.Section().Class("panel", "wallet-head").Body(
-			app.Div().Class("due-row").Body(app.Span().Text("Balance"),
+			app.Div().Class("due-row").Body(app.Span().Text(txt.Balance.In(l)),
 				app.Span().DataSet("testid", "wallet-balance-box").DataSet("loaded", p.loaded).Body(widget.Money("wallet-balance", balance))),
-			app.P().Class("muted").Text("Member number (show it at the counter to top up):"),
+			app.P().Class("muted").Text(txt.Member.In(l)),
 			app.P().Class("member-number").DataSet("testid", "wallet-member").DataSet("member", p.dev.MemberID).Text(widget.GroupDigits(p.dev.MemberID)),
 		),
 		app.Range(p.w.Pending).Slice(func(i int) app.UI { return p.renderPending(p.w.Pending[i]) }),
-		app.Section().Class("panel", "paycode").Aria("label", "Payment code").Body(
-			app.H2().Text("Payment code"),
-			app.P().Class("muted").Text("Show it to the cashier to pay. It pays once and changes every 30 seconds."),
+		app.Section().Class("panel", "paycode").Aria("label", txt.Code.In(l)).Body(
+			app.H2().Text(txt.Code.In(l)),
+			app.P().Class("muted").Text(txt.CodeHelp.In(l)),
 			app.If(p.code != "", func() app.UI {
-				return widget.QR("wallet-code-qr", "Payment code "+widget.GroupDigits(p.code), p.code)
+				return widget.QR("wallet-code-qr", txt.Code.In(l)+" "+widget.GroupDigits(p.code), p.code)
 			}),
-			app.P().Class("code-digits").DataSet("testid", "wallet-code-digits").Aria("label", "Payment code digits").Text(widget.GroupDigits(p.code)),
+			app.P().Class("code-digits").DataSet("testid", "wallet-code-digits").Aria("label", txt.CodeDigits.In(l)).Text(widget.GroupDigits(p.code)),
 			app.P().Class("countdown").DataSet("testid", "wallet-code-countdown").DataSet("seconds", left).
-				Text("New code in "+strconv.Itoa(left)+" s"),
+				Text(strings.Replace(txt.NewCodeIn.In(l), "%d", strconv.Itoa(left), 1)),
 			app.If(p.codeErr != "", func() app.UI { return app.P().Class("hint").Text(p.codeErr) }),
 		),
-		app.Section().Class("panel").Aria("label", "Recent").Body(
-			app.H2().Text("Recent"),
+		app.Section().Class("panel").Aria("label", txt.Recent.In(l)).Body(
+			app.H2().Text(txt.Recent.In(l)),
 			app.If(len(p.w.Recent) == 0, func() app.UI {
-				return app.P().Class("empty").DataSet("testid", "wallet-no-movements").Text("Nothing yet.")
+				return app.P().Class("empty").DataSet("testid", "wallet-no-movements").Text(txt.Nothing.In(l))
 			}),
 			app.Ul().Class("lines").Body(app.Range(p.w.Recent).Slice(func(i int) app.UI {
 				m := p.w.Recent[i]
 				return app.Li().Class("line").DataSet("testid", "wallet-movement").DataSet("kind", m.Kind).Body(
-					app.Span().Class("lname").Text(kindLabel(m.Kind)),
+					app.Span().Class("lname").Text(kindLabel(m.Kind, l)),
 					app.Span().Class("ltotal").Body(widget.Money("wallet-movement-amount", m.Amount)),
 				)
 			})),
@@ -288,31 +310,32 @@ func (p *Page) renderPending(in wire.Intent) app.UI {
 	}
 	busy := p.answering[in.ID]
 	total := money.New(in.Amount.Minor+in.Tip.Minor, in.Amount.Currency)
+	l := p.lang
 	return app.Section().Class("panel", "confirm").DataSet("testid", "wallet-pending").DataSet("intent-id", in.ID).Attr("role", "alert").Body(
-		app.H2().Text("Confirm this payment?"),
-		app.Div().Class("due-row").Body(app.Span().Text("Amount"), widget.Money("wallet-pending-amount", total)),
-		app.P().Class("countdown").DataSet("testid", "wallet-pending-countdown").DataSet("seconds", left).Text("Answer within "+strconv.Itoa(left)+" s"),
+		app.H2().Text(txt.Confirm.In(l)),
+		app.Div().Class("due-row").Body(app.Span().Text(txt.Amount.In(l)), widget.Money("wallet-pending-amount", total)),
+		app.P().Class("countdown").DataSet("testid", "wallet-pending-countdown").DataSet("seconds", left).Text(strings.Replace(txt.AnswerIn.In(l), "%d", strconv.Itoa(left), 1)),
 		app.Div().Class("btn-row").Body(
 			app.Button().Class("btn", "btn-danger", "btn-big").Type("button").DataSet("testid", "wallet-decline").
-				Aria("label", "Decline the payment of "+total.String()).
-				Disabled(busy).OnClick(p.answer(in, false), app.EventScope(in.ID, "no")).Text("Decline"),
+				Aria("label", txt.Decline.In(l)+" "+total.String()).
+				Disabled(busy).OnClick(p.answer(in, false), app.EventScope(in.ID, "no")).Text(txt.Decline.In(l)),
 			app.Button().Class("btn", "btn-ok", "btn-big").Type("button").DataSet("testid", "wallet-approve").
-				Aria("label", "Approve the payment of "+total.String()).
-				Disabled(busy).OnClick(p.answer(in, true), app.EventScope(in.ID, "yes")).Text("Approve"),
+				Aria("label", txt.Approve.In(l)+" "+total.String()).
+				Disabled(busy).OnClick(p.answer(in, true), app.EventScope(in.ID, "yes")).Text(txt.Approve.In(l)),
 		),
 	)
 }
 
-func kindLabel(k string) string {
+func kindLabel(k string, l i18n.Lang) string {
 	switch k {
 	case "topup":
-		return "Top-up"
+		return txt.TopUp.In(l)
 	case "charge":
-		return "Payment"
+		return txt.Payment.In(l)
 	case "refund":
-		return "Refund"
+		return txt.Refund.In(l)
 	case "reversal":
-		return "Payment voided"
+		return txt.Voided.In(l)
 	}
 	return k
 }
