@@ -9,8 +9,7 @@ import (
 
 	"qrpos/app/cashier"
 	"qrpos/app/client"
-	"qrpos/app/diner"
-	"qrpos/app/wallet"
+	"qrpos/app/pwa/guest"
 )
 
 // Static resources, served by the server under /web/ from package assets.
@@ -57,10 +56,7 @@ func Register() {
 	app.Route(cashier.PathReconcile, func() app.Composer { return cashier.NewReconcile(api) })
 	app.RouteWithRegexp(cashier.CashPattern, func() app.Composer { return cashier.NewCash(api) })
 	app.RouteWithRegexp(cashier.ChargePattern, func() app.Composer { return cashier.NewCharge(api) })
-	app.RouteWithRegexp(diner.PayPattern, func() app.Composer { return diner.NewPay(api) })
-	app.Route(diner.BillPath, func() app.Composer { return diner.NewBill(api) })
-	app.RouteWithRegexp(diner.TablePattern, func() app.Composer { return diner.NewTable(api) })
-	app.Route(wallet.Path, func() app.Composer { return wallet.NewPage(api) })
+	guest.Register(api) // the diner's pages, also in diner.wasm
 	app.RouteWithRegexp(cashier.OrderPattern, func() app.Composer { return cashier.NewOrder(api) })
 }
 
@@ -80,12 +76,13 @@ func Handler(o Options) *app.Handler {
 			Maskable: IconPNG512,
 			SVG:      IconSVG,
 		},
-		Image:             IconPNG512,
-		ThemeColor:        ThemeColor,
-		BackgroundColor:   BackgroundColor,
-		LoadingLabel:      "Loading QRPOS… {progress}%",
-		Styles:            []string{Stylesheet},
-		Version:           o.Version,
-		WasmContentLength: o.WasmContentLength,
+		Image:                 IconPNG512,
+		ThemeColor:            ThemeColor,
+		BackgroundColor:       BackgroundColor,
+		LoadingLabel:          "Loading QRPOS…", // no progress: the loader keeps the wasm's Response as fetched, so Chromium caches its compiled code
+		ServiceWorkerTemplate: workerJS(),
+		Styles:                []string{Stylesheet},
+		Version:               o.Version,
+		WasmContentLength:     o.WasmContentLength,
 	}
 }

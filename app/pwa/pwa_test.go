@@ -95,3 +95,19 @@ func TestManifest(t *testing.T) {
 		}
 	}
 }
+
+// TestWorkerJS: the service worker does not pre-cache the wasm builds but
+// keeps them when a page loads them (go-app's template still has the parts
+// workerJS changes).
+func TestWorkerJS(t *testing.T) {
+	if workerJS() == "" {
+		t.Fatal("go-app's service worker template changed: workerJS no longer applies")
+	}
+	Register()
+	js := get(t, Handler(Options{Version: "test-1"}), "/app-worker.js")
+	for _, want := range []string{`.filter((u) => !u.split("?")[0].endsWith(".wasm"))`, "cache.put(request, copy)", `"app-" + "test-1"`} {
+		if !strings.Contains(js, want) {
+			t.Errorf("app-worker.js lacks %q", want)
+		}
+	}
+}

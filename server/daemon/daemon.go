@@ -19,6 +19,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"qrpos/app/pwa"
+	"qrpos/app/pwa/guest"
 	"qrpos/assets"
 	"qrpos/server/demo"
 	"qrpos/server/httpapi"
@@ -127,6 +128,9 @@ func New(ctx context.Context, cfg Config) (*Daemon, error) {
 		return nil, fmt.Errorf("daemon: unsupported database %q (want sqlite:<path>)", dsn)
 	}
 	wasm, err := httpapi.LoadWasm(cfg.WebDir)
+	if err == nil {
+		err = wasm.SetGuestPages(guest.Patterns) // the pages that load diner.wasm
+	}
 	if err != nil {
 		return nil, fmt.Errorf("daemon: %w", err)
 	}
