@@ -244,6 +244,7 @@ func TestTableOrderingOffline(t *testing.T) {
 	key := <-failed
 	p.waitJS("queued message", fmt.Sprintf(`(document.querySelector(%q)?.textContent || "").length > 0`, tid("diner-send-error")))
 	p.do("reload offline", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(tid("diner-tab-cart"))), click(tid("diner-tab-cart")))
+	p.present("cart shown", tid("diner-cart-line", "data-item-id=smashed-cucumber")) // the click renders it
 	if got := p.str("cart kept", fmt.Sprintf(`document.querySelector(%q).textContent`, tid("diner-cart-line", "data-item-id=smashed-cucumber")+" "+tid("diner-cart-qty"))); got != "2" {
 		t.Errorf("cart after a reload: %q cucumbers, want 2", got)
 	}

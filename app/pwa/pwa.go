@@ -9,7 +9,6 @@ import (
 
 	"qrpos/app/cashier"
 	"qrpos/app/client"
-	"qrpos/app/pwa/guest"
 )
 
 // Static resources, served by the server under /web/ from package assets.
@@ -35,7 +34,10 @@ type Options struct {
 	WasmContentLength string
 }
 
-// Register declares the routes of the app. Calling it again is harmless.
+// Register declares the routes of the staff's app (app.wasm). The diner's
+// pages are guest.Register's (diner.wasm, which the server loads on them);
+// the server declares both for its prerendering. Calling it again is
+// harmless.
 func Register() {
 	api := client.New()
 	app.Route("/", func() app.Composer { return cashier.NewLogin(api) })
@@ -56,7 +58,6 @@ func Register() {
 	app.Route(cashier.PathReconcile, func() app.Composer { return cashier.NewReconcile(api) })
 	app.RouteWithRegexp(cashier.CashPattern, func() app.Composer { return cashier.NewCash(api) })
 	app.RouteWithRegexp(cashier.ChargePattern, func() app.Composer { return cashier.NewCharge(api) })
-	guest.Register(api) // the diner's pages, also in diner.wasm
 	app.RouteWithRegexp(cashier.OrderPattern, func() app.Composer { return cashier.NewOrder(api) })
 }
 

@@ -18,6 +18,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
+	"qrpos/app/client"
 	"qrpos/app/pwa"
 	"qrpos/app/pwa/guest"
 	"qrpos/assets"
@@ -37,7 +38,7 @@ type Config struct {
 	// DSN names the database: "sqlite:<path>". Empty means a SQLite file
 	// in DataDir.
 	DSN string
-	// WebDir holds app.wasm and its precompressed copies.
+	// WebDir holds app.wasm, diner.wasm and their precompressed copies.
 	WebDir string
 	// OriginPatterns are extra origins allowed for /ws and API writes.
 	OriginPatterns []string
@@ -204,6 +205,7 @@ func New(ctx context.Context, cfg Config) (*Daemon, error) {
 	go d.sweep(life, cmp.Or(cfg.SweepEvery, 2*time.Second))
 
 	pwa.Register()
+	guest.Register(client.New()) // the diner's pages, in diner.wasm
 	pages := pwa.Handler(pwa.Options{Version: wasm.Version, WasmContentLength: fmt.Sprint(wasm.Size)})
 	pages.Resources = sameOrigin{}
 	mux := http.NewServeMux()
