@@ -2,6 +2,7 @@
 GO      ?= go
 GOFLAGS ?= -trimpath
 WASM     = web/app.wasm
+DINERWASM = web/diner.wasm
 PLATFORMS = linux/amd64 linux/arm64 windows/amd64 darwin/arm64
 
 .PHONY: run test build wasm cross lint bench clean
@@ -20,11 +21,13 @@ build: wasm
 	$(GO) build $(GOFLAGS) -o bin/server ./server
 	$(GO) build $(GOFLAGS) -o bin/bridge ./bridge
 
-## wasm: build web/app.wasm (with the toolchain's wasm_exec.js) and precompress it
+## wasm: build web/app.wasm (staff) and web/diner.wasm (the diner's pages),
+## with the toolchain's wasm_exec.js, and precompress them
 wasm:
 	GOOS=js GOARCH=wasm $(GO) build $(GOFLAGS) -ldflags="-s -w" -o $(WASM) ./app
+	GOOS=js GOARCH=wasm $(GO) build $(GOFLAGS) -ldflags="-s -w" -o $(DINERWASM) ./app/dinerapp
 	cp "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" web/wasm_exec.js
-	$(GO) run ./tools/precompress $(WASM)
+	$(GO) run ./tools/precompress $(WASM) $(DINERWASM)
 
 ## test: every test, including the headless-Chromium ones
 test: wasm lint
@@ -50,4 +53,4 @@ cross: wasm
 	done
 
 clean:
-	rm -rf bin web/app.wasm web/app.wasm.br web/app.wasm.gz web/wasm_exec.js
+	rm -rf bin web/app.wasm web/app.wasm.br web/app.wasm.gz web/diner.wasm web/diner.wasm.br web/diner.wasm.gz web/wasm_exec.js

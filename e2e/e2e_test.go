@@ -78,16 +78,20 @@ func moduleRoot(tb testing.TB) string {
 	return dir
 }
 
-// buildWasm compiles ./app for js/wasm into a new directory, as released
-// (stripped, trimmed paths), with the toolchain's wasm_exec.js next to it.
+// buildWasm compiles ./app (app.wasm, staff) and ./app/dinerapp
+// (diner.wasm, the diner's pages) for js/wasm into a new directory, as
+// released (stripped, trimmed paths), with the toolchain's wasm_exec.js
+// next to them.
 func buildWasm(tb testing.TB) string {
 	tb.Helper()
 	dir := tb.TempDir()
-	cmd := exec.Command(goTool(), "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(dir, "app.wasm"), "./app")
-	cmd.Dir = moduleRoot(tb)
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		tb.Fatalf("build wasm: %v\n%s", err, out)
+	for name, pkg := range map[string]string{"app.wasm": "./app", "diner.wasm": "./app/dinerapp"} {
+		cmd := exec.Command(goTool(), "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(dir, name), pkg)
+		cmd.Dir = moduleRoot(tb)
+		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			tb.Fatalf("build %s: %v\n%s", name, err, out)
+		}
 	}
 	for _, rel := range []string{"lib/wasm/wasm_exec.js", "misc/wasm/wasm_exec.js"} {
 		if b, err := os.ReadFile(filepath.Join(runtime.GOROOT(), rel)); err == nil {

@@ -45,7 +45,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	addr := fs.String("addr", env("QRPOS_ADDR", "localhost:8080"), "listen address; use :8080 to serve tablets on the LAN (env QRPOS_ADDR)")
 	dataDir := fs.String("data", env("QRPOS_DATA", "data"), "data directory: database, keys (env QRPOS_DATA)")
 	dsn := fs.String("db", env("QRPOS_DB", ""), "database, sqlite:<path> (default: qrpos.db in the data directory) (env QRPOS_DB)")
-	webDir := fs.String("web", env("QRPOS_WEB", "web"), "directory with app.wasm (env QRPOS_WEB)")
+	webDir := fs.String("web", env("QRPOS_WEB", "web"), "directory with app.wasm and diner.wasm (env QRPOS_WEB)")
 	logLevel := fs.String("log-level", env("QRPOS_LOG_LEVEL", "info"), "debug, info, warn or error (env QRPOS_LOG_LEVEL)")
 	tlsCert := fs.String("tls-cert", env("QRPOS_TLS_CERT", ""), "TLS certificate file; with -tls-key serves HTTPS (env QRPOS_TLS_CERT)")
 	tlsKey := fs.String("tls-key", env("QRPOS_TLS_KEY", ""), "TLS key file (env QRPOS_TLS_KEY)")

@@ -83,10 +83,8 @@ func (p *TablePage) OnNav(ctx app.Context) {
 	p.lang = i18n.Current(ctx)
 	ctx.Page().SetTitle(tr(txtTitle, p.lang))
 	if app.IsServer {
-		// A phone's first visit waits on the wasm: fetch it while the
-		// loader script is still on its way (the loader's fetch is a CORS
-		// fetch, hence crossorigin, so the two are one download).
-		ctx.Page().SetPreloads(app.Preload{Href: "/web/app.wasm crossorigin", As: "fetch", FetchPriority: "high"})
+		// The server's page answer carries a Link header preloading the
+		// diner's wasm (server/httpapi/web.go).
 		return
 	}
 	i18n.SetDocumentLang(p.lang)

@@ -9,8 +9,6 @@ import (
 
 	"qrpos/app/cashier"
 	"qrpos/app/client"
-	"qrpos/app/diner"
-	"qrpos/app/wallet"
 )
 
 // Static resources, served by the server under /web/ from package assets.
@@ -36,7 +34,10 @@ type Options struct {
 	WasmContentLength string
 }
 
-// Register declares the routes of the app. Calling it again is harmless.
+// Register declares the routes of the staff's app (app.wasm). The diner's
+// pages are guest.Register's (diner.wasm, which the server loads on them);
+// the server declares both for its prerendering. Calling it again is
+// harmless.
 func Register() {
 	api := client.New()
 	app.Route("/", func() app.Composer { return cashier.NewLogin(api) })
@@ -57,10 +58,6 @@ func Register() {
 	app.Route(cashier.PathReconcile, func() app.Composer { return cashier.NewReconcile(api) })
 	app.RouteWithRegexp(cashier.CashPattern, func() app.Composer { return cashier.NewCash(api) })
 	app.RouteWithRegexp(cashier.ChargePattern, func() app.Composer { return cashier.NewCharge(api) })
-	app.RouteWithRegexp(diner.PayPattern, func() app.Composer { return diner.NewPay(api) })
-	app.Route(diner.BillPath, func() app.Composer { return diner.NewBill(api) })
-	app.RouteWithRegexp(diner.TablePattern, func() app.Composer { return diner.NewTable(api) })
-	app.Route(wallet.Path, func() app.Composer { return wallet.NewPage(api) })
 	app.RouteWithRegexp(cashier.OrderPattern, func() app.Composer { return cashier.NewOrder(api) })
 }
 
@@ -80,12 +77,13 @@ func Handler(o Options) *app.Handler {
 			Maskable: IconPNG512,
 			SVG:      IconSVG,
 		},
-		Image:             IconPNG512,
-		ThemeColor:        ThemeColor,
-		BackgroundColor:   BackgroundColor,
-		LoadingLabel:      "Loading QRPOS… {progress}%",
-		Styles:            []string{Stylesheet},
-		Version:           o.Version,
-		WasmContentLength: o.WasmContentLength,
+		Image:                 IconPNG512,
+		ThemeColor:            ThemeColor,
+		BackgroundColor:       BackgroundColor,
+		LoadingLabel:          "Loading QRPOS…", // no progress: the loader keeps the wasm's Response as fetched, so Chromium caches its compiled code
+		ServiceWorkerTemplate: workerJS(),
+		Styles:                []string{Stylesheet},
+		Version:               o.Version,
+		WasmContentLength:     o.WasmContentLength,
 	}
 }

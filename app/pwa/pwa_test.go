@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"qrpos/app/client"
+	"qrpos/app/pwa/guest"
 	"strings"
 	"testing"
 )
@@ -24,6 +26,7 @@ func get(t *testing.T, h http.Handler, path string) string {
 // name only our own resources: go-app's defaults link icons on GitHub.
 func TestNothingFromTheInternet(t *testing.T) {
 	Register()
+	guest.Register(client.New())
 	h := Handler(Options{Version: "test-1", WasmContentLength: "123"})
 	for _, path := range []string{"/", "/login", "/board", "/orders/5d1c2a4e-0000-4000-8000-000000000001", "/orders/x1/cash", "/history", "/staff", "/orders/x1/charge", "/topup", "/p/AbC-12_x.y", "/wallet", "/manifest.webmanifest", "/app-worker.js", "/app.js"} {
 		body := get(t, h, path)
@@ -39,6 +42,7 @@ func TestNothingFromTheInternet(t *testing.T) {
 
 func TestPrerenderedPages(t *testing.T) {
 	Register()
+	guest.Register(client.New())
 	h := Handler(Options{Version: "test-1"})
 	tests := []struct {
 		path, testid string
@@ -92,6 +96,23 @@ func TestManifest(t *testing.T) {
 	for _, want := range []string{IconPNG192, IconPNG512, IconSVG} {
 		if !srcs[want] {
 			t.Errorf("manifest icons %v lack %s", m.Icons, want)
+		}
+	}
+}
+
+// TestWorkerJS: the service worker does not pre-cache the wasm builds but
+// keeps them when a page loads them (go-app's template still has the parts
+// workerJS changes).
+func TestWorkerJS(t *testing.T) {
+	if workerJS() == "" {
+		t.Fatal("go-app's service worker template changed: workerJS no longer applies")
+	}
+	Register()
+	guest.Register(client.New())
+	js := get(t, Handler(Options{Version: "test-1"}), "/app-worker.js")
+	for _, want := range []string{`.filter((u) => !u.split("?")[0].endsWith(".wasm"))`, "cache.put(request, copy)", `"app-" + "test-1"`} {
+		if !strings.Contains(js, want) {
+			t.Errorf("app-worker.js lacks %q", want)
 		}
 	}
 }

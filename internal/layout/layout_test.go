@@ -55,6 +55,8 @@ func TestDependenciesPointOneWay(t *testing.T) {
 			[]string{"qrpos/server/...", "qrpos/app/...", "qrpos/bridge/...", "qrpos/assets/..."}},
 		{"app (wasm) never imports server, bridge or database/sql", "js", "wasm", "qrpos/app/...",
 			[]string{"qrpos/server/...", "qrpos/bridge/...", "qrpos/assets/...", "database/sql", "modernc.org/...", "github.com/coder/websocket/..."}},
+		{"the diner's app (diner.wasm) never imports the cashier's", "js", "wasm", "qrpos/app/dinerapp",
+			[]string{"qrpos/app/cashier/...", "qrpos/app/pwa"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -18,7 +18,9 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
+	"qrpos/app/client"
 	"qrpos/app/pwa"
+	"qrpos/app/pwa/guest"
 	"qrpos/assets"
 	"qrpos/server/demo"
 	"qrpos/server/httpapi"
@@ -36,7 +38,7 @@ type Config struct {
 	// DSN names the database: "sqlite:<path>". Empty means a SQLite file
 	// in DataDir.
 	DSN string
-	// WebDir holds app.wasm and its precompressed copies.
+	// WebDir holds app.wasm, diner.wasm and their precompressed copies.
 	WebDir string
 	// OriginPatterns are extra origins allowed for /ws and API writes.
 	OriginPatterns []string
@@ -127,6 +129,9 @@ func New(ctx context.Context, cfg Config) (*Daemon, error) {
 		return nil, fmt.Errorf("daemon: unsupported database %q (want sqlite:<path>)", dsn)
 	}
 	wasm, err := httpapi.LoadWasm(cfg.WebDir)
+	if err == nil {
+		err = wasm.SetGuestPages(guest.Patterns) // the pages that load diner.wasm
+	}
 	if err != nil {
 		return nil, fmt.Errorf("daemon: %w", err)
 	}
@@ -200,6 +205,7 @@ func New(ctx context.Context, cfg Config) (*Daemon, error) {
 	go d.sweep(life, cmp.Or(cfg.SweepEvery, 2*time.Second))
 
 	pwa.Register()
+	guest.Register(client.New()) // the diner's pages, in diner.wasm
 	pages := pwa.Handler(pwa.Options{Version: wasm.Version, WasmContentLength: fmt.Sprint(wasm.Size)})
 	pages.Resources = sameOrigin{}
 	mux := http.NewServeMux()
