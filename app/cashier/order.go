@@ -10,7 +10,9 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
+	"qrpos/app/choice"
 	"qrpos/app/client"
+	"qrpos/app/i18n"
 	"qrpos/app/widget"
 	"qrpos/internal/money"
 	"qrpos/internal/wire"
@@ -41,7 +43,7 @@ type OrderPage struct {
 type modPick struct {
 	item   wire.Item
 	groups []wire.ModifierGroup
-	sel    Selection
+	sel    choice.Selection
 	note   string
 }
 
@@ -141,8 +143,8 @@ func (p *OrderPage) tapItem(item wire.Item) app.EventHandler {
 				item = it
 			}
 		}
-		if groups := itemGroups(p.menu, item); len(groups) > 0 {
-			p.pick = &modPick{item: item, groups: groups, sel: Selection{}}
+		if groups := choice.Groups(p.menu, item); len(groups) > 0 {
+			p.pick = &modPick{item: item, groups: groups, sel: choice.Selection{}}
 			return
 		}
 		p.addLine(ctx, item, nil, "")
@@ -431,7 +433,7 @@ func (p *OrderPage) renderLine(l wire.Line, editable bool) app.UI {
 
 func (p *OrderPage) renderPick() app.UI {
 	m := p.pick
-	problem := m.sel.Problem(m.groups)
+	problem := m.sel.Problem(m.groups).In(i18n.En)
 	price := m.sel.UnitPrice(m.item, m.groups)
 	return widget.Modal("modifier-dialog", m.item.Name,
 		app.Range(m.groups).Slice(func(i int) app.UI {
@@ -441,7 +443,7 @@ func (p *OrderPage) renderPick() app.UI {
 				DataSet("testid", "modifier-group").
 				DataSet("group-name", g.Name).
 				Body(
-					app.Legend().Body(app.Text(g.Name+" "), app.Span().Class("rule").Text("("+Rule(g)+")")),
+					app.Legend().Body(app.Text(g.Name+" "), app.Span().Class("rule").Text("("+choice.Rule(g).In(i18n.En)+")")),
 					app.Div().Class("choices").Body(app.Range(g.Modifiers).Slice(func(j int) app.UI {
 						mod := g.Modifiers[j]
 						text := mod.Name
@@ -483,7 +485,7 @@ func (p *OrderPage) renderPick() app.UI {
 				DataSet("testid", "modifier-add").
 				Disabled(problem != "").
 				OnClick(func(ctx app.Context, e app.Event) {
-					if m.sel.Problem(m.groups) != "" {
+					if m.sel.Problem(m.groups).In(i18n.En) != "" {
 						return
 					}
 					p.pick = nil

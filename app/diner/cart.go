@@ -2,10 +2,9 @@ package diner
 
 import (
 	"slices"
-	"strconv"
 	"strings"
 
-	"qrpos/app/i18n"
+	"qrpos/app/choice"
 	"qrpos/internal/money"
 	"qrpos/internal/wire"
 )
@@ -114,91 +113,12 @@ func (c Cart) clone() Cart {
 	return out
 }
 
-// Selection is the options chosen in the dish dialog: modifier ids by
-// group id.
-type Selection map[string][]string
-
-// Toggle chooses or un-chooses mod of group g (s is not changed). A group
-// of at most one behaves like radio buttons; a full group refuses more.
-func (s Selection) Toggle(g wire.ModifierGroup, mod string) Selection {
-	out := make(Selection, len(s)+1)
-	for k, v := range s {
-		out[k] = slices.Clone(v)
-	}
-	cur := out[g.ID]
-	if i := slices.Index(cur, mod); i >= 0 {
-		out[g.ID] = slices.Delete(cur, i, i+1)
-		return out
-	}
-	switch {
-	case g.Max == 1:
-		out[g.ID] = []string{mod}
-	case g.Max > 0 && len(cur) >= g.Max:
-	default:
-		out[g.ID] = append(cur, mod)
-	}
-	return out
-}
-
-// Chosen reports whether mod of group g is chosen.
-func (s Selection) Chosen(g, mod string) bool { return slices.Contains(s[g], mod) }
-
-// Problem says, in the diner's language, what keeps the dish from the
-// cart, or "" when every group has between Min and Max choices.
-func (s Selection) Problem(groups []wire.ModifierGroup, l i18n.Lang) string {
-	for _, g := range groups {
-		n := len(s[g.ID])
-		switch {
-		case n < g.Min:
-			return i18n.Text{En: "Choose " + strconv.Itoa(g.Min) + " for " + g.Name + ".", Zh: "请为「" + g.Name + "」选择 " + strconv.Itoa(g.Min) + " 项。"}.In(l)
-		case g.Max > 0 && n > g.Max:
-			return i18n.Text{En: "Choose at most " + strconv.Itoa(g.Max) + " for " + g.Name + ".", Zh: "「" + g.Name + "」最多选 " + strconv.Itoa(g.Max) + " 项。"}.In(l)
-		}
-	}
-	return ""
-}
-
-// Rule describes a group's limits.
-func Rule(g wire.ModifierGroup, l i18n.Lang) string {
-	switch {
-	case g.Min == 0 && g.Max == 0:
-		return i18n.Text{En: "optional", Zh: "可选"}.In(l)
-	case g.Min == 0:
-		return i18n.Text{En: "optional, up to " + strconv.Itoa(g.Max), Zh: "可选，最多 " + strconv.Itoa(g.Max) + " 项"}.In(l)
-	case g.Min == g.Max:
-		return i18n.Text{En: "choose " + strconv.Itoa(g.Min), Zh: "必选 " + strconv.Itoa(g.Min) + " 项"}.In(l)
-	case g.Max == 0:
-		return i18n.Text{En: "choose at least " + strconv.Itoa(g.Min), Zh: "至少选 " + strconv.Itoa(g.Min) + " 项"}.In(l)
-	}
-	return i18n.Text{En: "choose " + strconv.Itoa(g.Min) + " to " + strconv.Itoa(g.Max), Zh: "选 " + strconv.Itoa(g.Min) + "–" + strconv.Itoa(g.Max) + " 项"}.In(l)
-}
-
-// Line makes the cart line of item with the selection and note.
-func (s Selection) Line(item wire.Item, groups []wire.ModifierGroup, qty int, note string) CartLine {
-	l := CartLine{ItemID: item.ID, Name: item.Name, Qty: qty, Note: strings.TrimSpace(note), Unit: item.Price}
-	for _, g := range groups {
-		for _, m := range g.Modifiers {
-			if s.Chosen(g.ID, m.ID) {
-				l.ModifierIDs = append(l.ModifierIDs, m.ID)
-				l.Modifiers = append(l.Modifiers, m.Name)
-				if m.Price.Currency == l.Unit.Currency {
-					l.Unit.Minor += m.Price.Minor
-				}
-			}
-		}
+// cartLine makes the cart line of item with the options chosen and note.
+func cartLine(s choice.Selection, item wire.Item, groups []wire.ModifierGroup, qty int, note string) CartLine {
+	l := CartLine{ItemID: item.ID, Name: item.Name, Qty: qty, Note: strings.TrimSpace(note), Unit: s.UnitPrice(item, groups)}
+	for _, m := range s.Modifiers(groups) {
+		l.ModifierIDs = append(l.ModifierIDs, m.ID)
+		l.Modifiers = append(l.Modifiers, m.Name)
 	}
 	return l
-}
-
-// groupsOf returns the modifier groups of item, in the item's order.
-func groupsOf(m wire.Menu, item wire.Item) []wire.ModifierGroup {
-	var out []wire.ModifierGroup
-	for _, id := range item.ModifierGroups {
-		for _, g := range m.ModifierGroups {
-			if g.ID == id {
-				out = append(out, g)
-			}
-		}
-	}
-	return out
 }

@@ -1,9 +1,10 @@
 package diner
 
 import (
+	"reflect"
 	"testing"
 
-	"qrpos/app/i18n"
+	"qrpos/app/choice"
 	"qrpos/internal/money"
 	"qrpos/internal/wire"
 )
@@ -46,26 +47,15 @@ func TestCart(t *testing.T) {
 	}
 }
 
-func TestSelection(t *testing.T) {
-	spice := wire.ModifierGroup{ID: "spice", Name: "Spice", Min: 1, Max: 1, Modifiers: []wire.Modifier{{ID: "mild", Name: "Mild"}, {ID: "hot", Name: "Hot"}}}
+func TestCartLine(t *testing.T) {
 	extras := wire.ModifierGroup{ID: "extras", Name: "Extras", Max: 2, Modifiers: []wire.Modifier{
-		{ID: "egg", Name: "Egg", Price: money.New(300, "CNY")}, {ID: "rice", Name: "Rice", Price: money.New(200, "CNY")}, {ID: "nuts", Name: "Nuts", Price: money.New(200, "CNY")}}}
-	groups := []wire.ModifierGroup{spice, extras}
-	s := Selection{}
-	if s.Problem(groups, i18n.En) == "" || s.Problem(groups, i18n.Zh) == "" {
-		t.Fatal("no spice chosen: want a problem in both languages")
-	}
-	s = s.Toggle(spice, "mild").Toggle(spice, "hot")
-	if !s.Chosen("spice", "hot") || s.Chosen("spice", "mild") {
-		t.Errorf("a group of one behaves like radio buttons: %v", s)
-	}
-	s = s.Toggle(extras, "egg").Toggle(extras, "rice").Toggle(extras, "nuts")
-	if s.Chosen("extras", "nuts") || s.Problem(groups, i18n.En) != "" {
-		t.Errorf("a full group refuses more: %v", s)
-	}
+		{ID: "egg", Name: "Egg", Price: money.New(300, "CNY")}, {ID: "rice", Name: "Rice", Price: money.New(200, "CNY")}}}
+	s := choice.Selection{}.Toggle(extras, "rice").Toggle(extras, "egg")
 	it := wire.Item{ID: "tofu", Name: "Tofu", Price: money.New(3200, "CNY")}
-	l := s.Line(it, groups, 2, "  no MSG ")
-	if l.Unit.Minor != 3200+300+200 || l.Note != "no MSG" || len(l.ModifierIDs) != 3 || l.Qty != 2 {
-		t.Errorf("line = %+v", l)
+	l := cartLine(s, it, []wire.ModifierGroup{extras}, 2, "  no MSG ")
+	want := CartLine{ItemID: "tofu", Name: "Tofu", Qty: 2, Note: "no MSG", Unit: money.New(3200+300+200, "CNY"),
+		ModifierIDs: []string{"egg", "rice"}, Modifiers: []string{"Egg", "Rice"}}
+	if !reflect.DeepEqual(l, want) {
+		t.Errorf("line = %+v, want %+v (options in menu order, note trimmed)", l, want)
 	}
 }

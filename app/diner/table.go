@@ -10,6 +10,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
+	"qrpos/app/choice"
 	"qrpos/app/client"
 	"qrpos/app/i18n"
 	"qrpos/app/widget"
@@ -60,7 +61,7 @@ type TablePage struct {
 
 	cart      Cart
 	picking   *wire.Item
-	sel       Selection
+	sel       choice.Selection
 	pickQty   int
 	pickNote  string
 	sending   bool
@@ -274,25 +275,25 @@ func (p *TablePage) add(it wire.Item) app.EventHandler {
 			p.open(it)
 			return
 		}
-		l := Selection{}.Line(it, nil, 1, "")
+		l := cartLine(choice.Selection{}, it, nil, 1, "")
 		l.MenuVersion = p.menu.Version
 		p.setCart(ctx, p.cart.Add(l, p.api.NewID))
 	}
 }
 
 func (p *TablePage) open(it wire.Item) {
-	p.picking, p.sel, p.pickQty, p.pickNote = &it, Selection{}, 1, ""
+	p.picking, p.sel, p.pickQty, p.pickNote = &it, choice.Selection{}, 1, ""
 }
 
 func (p *TablePage) confirmPick(ctx app.Context, e app.Event) {
 	if p.picking == nil {
 		return
 	}
-	groups := groupsOf(p.menu.Menu, *p.picking)
-	if p.sel.Problem(groups, p.lang) != "" {
+	groups := choice.Groups(p.menu.Menu, *p.picking)
+	if p.sel.Problem(groups).In(p.lang) != "" {
 		return
 	}
-	l := p.sel.Line(*p.picking, groups, p.pickQty, p.pickNote)
+	l := cartLine(p.sel, *p.picking, groups, p.pickQty, p.pickNote)
 	l.MenuVersion = p.menu.Version
 	p.setCart(ctx, p.cart.Add(l, p.api.NewID))
 	p.picking = nil
@@ -572,14 +573,14 @@ func (p *TablePage) dish(it wire.Item, l i18n.Lang) app.UI {
 
 func (p *TablePage) renderPick(l i18n.Lang) app.UI {
 	it := *p.picking
-	groups := groupsOf(p.menu.Menu, it)
-	problem := p.sel.Problem(groups, l)
-	line := p.sel.Line(it, groups, p.pickQty, p.pickNote)
+	groups := choice.Groups(p.menu.Menu, it)
+	problem := p.sel.Problem(groups).In(l)
+	line := cartLine(p.sel, it, groups, p.pickQty, p.pickNote)
 	return widget.Modal("diner-options", it.Name,
 		app.Range(groups).Slice(func(i int) app.UI {
 			g := groups[i]
 			return app.FieldSet().Class("group").DataSet("testid", "diner-group").DataSet("group-id", g.ID).Body(
-				app.Legend().Text(g.Name+" · "+Rule(g, l)),
+				app.Legend().Text(g.Name+" · "+choice.Rule(g).In(l)),
 				app.Div().Class("choices").Attr("role", "group").Aria("label", g.Name).Body(
 					app.Range(g.Modifiers).Slice(func(j int) app.UI {
 						m := g.Modifiers[j]
