@@ -1,6 +1,7 @@
 package cashier
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -35,6 +36,25 @@ type boBase struct {
 	live    liveLink
 	formErr formError
 	busy    string // what is being saved, "" when idle
+}
+
+// follow loads a back-office page for a manager and reloads it whenever
+// the server announces a change of what it shows (one of types), and after
+// a reconnection once loaded, since events may have been missed. A cashier
+// gets the page's refusal, loaded at once.
+func (b *boBase) follow(ctx app.Context, loaded *bool, reload func(app.Context), types ...string) {
+	b.begin(ctx, func(ctx app.Context) {
+		if !b.isManager() {
+			*loaded = true
+			return
+		}
+		reload(ctx)
+		b.live.start(ctx, b.api, func(ctx app.Context, ev wire.Event) {
+			if slices.Contains(types, ev.Type) || ev.Type == wire.EventHello && *loaded {
+				reload(ctx)
+			}
+		})
+	})
 }
 
 // refused shows err next to form when it is a refusal of the input (4xx

@@ -57,18 +57,7 @@ func NewBOMenu(api *client.Client) *BOMenuPage {
 // OnNav loads the menu and follows changes.
 func (p *BOMenuPage) OnNav(ctx app.Context) {
 	ctx.Page().SetTitle("QRPOS · Menu editor")
-	p.begin(ctx, func(ctx app.Context) {
-		if !p.isManager() {
-			p.loaded = true
-			return
-		}
-		p.reload(ctx)
-		p.live.start(ctx, p.api, func(ctx app.Context, ev wire.Event) {
-			if ev.Type == wire.EventMenuUpdated || (ev.Type == wire.EventHello && p.loaded) {
-				p.reload(ctx)
-			}
-		})
-	})
+	p.follow(ctx, &p.loaded, p.reload, wire.EventMenuUpdated)
 }
 
 // OnDismount stops the event stream.

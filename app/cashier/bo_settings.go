@@ -38,18 +38,7 @@ const limitsRail = "wallet"
 // OnNav loads the settings.
 func (p *BOSettingsPage) OnNav(ctx app.Context) {
 	ctx.Page().SetTitle("QRPOS · Settings")
-	p.begin(ctx, func(ctx app.Context) {
-		if !p.isManager() {
-			p.loaded = true
-			return
-		}
-		p.reload(ctx)
-		p.live.start(ctx, p.api, func(ctx app.Context, ev wire.Event) {
-			if ev.Type == wire.EventSettingsUpdated {
-				p.reload(ctx)
-			}
-		})
-	})
+	p.follow(ctx, &p.loaded, p.reload, wire.EventSettingsUpdated)
 }
 
 // OnDismount stops the event stream.

@@ -32,18 +32,7 @@ func NewBOStaff(api *client.Client) *BOStaffPage {
 func (p *BOStaffPage) OnNav(ctx app.Context) {
 	ctx.Page().SetTitle("QRPOS · Staff editor")
 	p.add.Role = wire.RoleCashier
-	p.begin(ctx, func(ctx app.Context) {
-		if !p.isManager() {
-			p.loaded = true
-			return
-		}
-		p.reload(ctx)
-		p.live.start(ctx, p.api, func(ctx app.Context, ev wire.Event) {
-			if ev.Type == wire.EventStaffUpdated || (ev.Type == wire.EventHello && p.loaded) {
-				p.reload(ctx)
-			}
-		})
-	})
+	p.follow(ctx, &p.loaded, p.reload, wire.EventStaffUpdated)
 }
 
 // OnDismount stops the event stream.

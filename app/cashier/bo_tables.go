@@ -37,18 +37,7 @@ func NewBOTables(api *client.Client) *BOTablesPage {
 func (p *BOTablesPage) OnNav(ctx app.Context) {
 	ctx.Page().SetTitle("QRPOS · Tables editor")
 	p.newT.seats = "4"
-	p.begin(ctx, func(ctx app.Context) {
-		if !p.isManager() {
-			p.loaded = true
-			return
-		}
-		p.reload(ctx)
-		p.live.start(ctx, p.api, func(ctx app.Context, ev wire.Event) {
-			if ev.Type == wire.EventTablesUpdated || (ev.Type == wire.EventHello && p.loaded) {
-				p.reload(ctx)
-			}
-		})
-	})
+	p.follow(ctx, &p.loaded, p.reload, wire.EventTablesUpdated)
 }
 
 // OnDismount stops the event stream.
