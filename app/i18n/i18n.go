@@ -78,6 +78,32 @@ func Current(ctx app.Context) Lang {
 func Choose(ctx app.Context, l Lang) {
 	ctx.LocalStorage().Set(StorageKey, string(l))
 	SetDocumentLang(l)
+	if app.IsClient {
+		// The server renders the first view of a table page: the cookie
+		// tells it the diner's choice.
+		app.Window().Get("document").Set("cookie", CookieName+"="+string(l)+"; Path=/; Max-Age=31536000; SameSite=Lax")
+	}
+}
+
+// CookieName is the cookie that carries the diner's choice to the server.
+const CookieName = "qrpos_lang"
+
+// ForRequest returns the language of a page the server renders: the
+// diner's choice (the cookie's value), else the first of the
+// Accept-Language header's languages we translate into (q-values are
+// ignored: browsers list languages by preference).
+func ForRequest(cookie, acceptLanguage string) Lang {
+	if l, ok := Parse(cookie); ok {
+		return l
+	}
+	var tags []string
+	for part := range strings.SplitSeq(acceptLanguage, ",") {
+		tag, _, _ := strings.Cut(part, ";")
+		if tag = strings.TrimSpace(tag); tag != "" && tag != "*" {
+			tags = append(tags, tag)
+		}
+	}
+	return Match(tags)
 }
 
 // SetDocumentLang sets <html lang>, so screen readers pronounce the page in

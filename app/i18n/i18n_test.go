@@ -38,3 +38,23 @@ func TestText(t *testing.T) {
 		t.Error("Parse(fr) accepted")
 	}
 }
+
+func TestForRequest(t *testing.T) {
+	for _, c := range []struct {
+		cookie, accept string
+		want           Lang
+	}{
+		{"", "", En},
+		{"", "zh-CN,zh;q=0.9,en;q=0.8", Zh},
+		{"", "en-GB,en;q=0.9,zh-CN;q=0.8", En},
+		{"", "fr-FR, fr;q=0.9, zh-TW;q=0.5", Zh},
+		{"", "*", En},
+		{"zh", "en-US", Zh},
+		{"en", "zh-CN", En},
+		{"de", "zh-CN", Zh}, // not a language we have: the header decides
+	} {
+		if got := ForRequest(c.cookie, c.accept); got != c.want {
+			t.Errorf("ForRequest(%q, %q) = %q, want %q", c.cookie, c.accept, got, c.want)
+		}
+	}
+}
