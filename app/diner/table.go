@@ -69,6 +69,12 @@ type TablePage struct {
 	calling   string // kind of the service request being sent
 	callNote  string
 	cancelRun context.CancelFunc
+
+	// prerendered: rendered by the server for the page's script
+	// (prerender.go): every category's dishes, add buttons disabled until
+	// the script wires them.
+	prerendered bool
+	pendingAdds []ssrAdd // added on the prerendered page before the join
 }
 
 // NewTable returns the table page.
@@ -94,7 +100,13 @@ func (p *TablePage) OnNav(ctx app.Context) {
 	if snap.Table.TableSessionID != "" {
 		p.table, p.menu, p.hasMenu = snap.Table, snap.Menu, len(snap.Menu.Items) > 0
 		p.loadCart(ctx)
+	} else if d, ok := ssrData(); ok && d.Link == p.link {
+		// Started on the server's page before its script joined the
+		// table: show its menu while joining.
+		p.table, p.menu, p.hasMenu = d.Table, d.Menu, true
 	}
+	p.applyHandoff(ctx, takeHandoff(ctx, p.link))
+	p.addHandoff(ctx)
 	ctx.Async(func() {
 		t, err := p.api.JoinTable(ctx, p.link)
 		var m wire.DinerMenu
@@ -111,6 +123,7 @@ func (p *TablePage) OnNav(ctx app.Context) {
 			}
 			p.table, p.menu, p.joined, p.hasMenu, p.offline, p.ended = t, m, true, true, false, false
 			p.loadCart(ctx)
+			p.addHandoff(ctx)
 			// The menu shows first; keeping it for the next visit, the
 			// photos and the event stream come after.
 			ctx.Defer(func(ctx app.Context) {
@@ -518,13 +531,33 @@ func (p *TablePage) renderMenu(l i18n.Lang) app.UI {
 	if cat == "" && len(cats) > 0 {
 		cat = cats[0].ID
 	}
-	var items []wire.Item
-	for _, it := range p.menu.Items {
-		if it.CategoryID == cat || len(cats) == 0 {
-			items = append(items, it)
+	items := func(cat string) []wire.Item {
+		var out []wire.Item
+		for _, it := range p.menu.Items {
+			if it.CategoryID == cat || len(cats) == 0 {
+				out = append(out, it)
+			}
 		}
+		slices.SortFunc(out, func(a, b wire.Item) int { return cmp.Compare(a.Position, b.Position) })
+		return out
 	}
-	slices.SortFunc(items, func(a, b wire.Item) int { return cmp.Compare(a.Position, b.Position) })
+	list := func(c string) app.UI {
+		its := items(c)
+		return app.Ul().Class("dishes").DataSet("category-id", c).Hidden(c != cat).Body(
+			app.Range(its).Slice(func(i int) app.UI { return p.dish(its[i], l) }))
+	}
+	// The app shows the dishes of the category chosen; the server's page
+	// has every category's, for its script to switch between.
+	var lists []app.UI
+	switch {
+	case p.prerendered && len(cats) > 0:
+		for _, c := range cats {
+			lists = append(lists, list(c.ID))
+		}
+	default:
+		lists = append(lists, list(cat))
+	}
+	count := p.cart.Count()
 	return app.Div().Class("diner-menu").DataSet("testid", "diner-menu").Body(
 		app.Div().Class("cat-tabs").Attr("role", "tablist").Aria("label", tr(txtCategories, l)).Body(
 			app.Range(cats).Slice(func(i int) app.UI {
@@ -534,11 +567,11 @@ func (p *TablePage) renderMenu(l i18n.Lang) app.UI {
 					OnClick(func(ctx app.Context, e app.Event) { p.category = c.ID }, app.EventScope(c.ID)).Text(c.Name)
 			}),
 		),
-		app.Ul().Class("dishes").Body(app.Range(items).Slice(func(i int) app.UI { return p.dish(items[i], l) })),
-		app.If(p.cart.Count() > 0, func() app.UI {
+		app.Range(lists).Slice(func(i int) app.UI { return lists[i] }),
+		app.If(count > 0 || p.prerendered, func() app.UI {
 			return app.Button().Class("btn", "btn-primary", "btn-big", "cart-bar").Type("button").DataSet("testid", "diner-cart-open").
-				Aria("label", tr(txtViewCart, l)).OnClick(p.show(viewCart)).
-				Text(tr(txtViewCart, l) + " · " + strconv.Itoa(p.cart.Count()) + " · " + p.cart.Total(p.menu.Currency).String())
+				Aria("label", tr(txtViewCart, l)).Hidden(count == 0).OnClick(p.show(viewCart)).
+				Text(tr(txtViewCart, l) + " · " + strconv.Itoa(count) + " · " + p.cart.Total(p.menu.Currency).String())
 		}),
 	)
 }
@@ -567,7 +600,7 @@ func (p *TablePage) dish(it wire.Item, l i18n.Lang) app.UI {
 			}),
 		),
 		app.Button().Class("btn", "btn-primary", "dish-add").Type("button").DataSet("testid", "diner-add").DataSet("item-id", it.ID).
-			Aria("label", label).Disabled(soldOut || p.cart.Queued).OnClick(p.add(it), app.EventScope(it.ID)).Text("+"),
+			Aria("label", label).Disabled(soldOut || p.cart.Queued || p.prerendered).OnClick(p.add(it), app.EventScope(it.ID)).Text("+"),
 	)
 }
 
