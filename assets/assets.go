@@ -1,5 +1,6 @@
 // Package assets holds the static files the server serves under /web/: the
-// app icons (PNG and SVG) and the stylesheet. Nothing here is loaded from the
+// app icons (PNG and SVG), the stylesheet, and the script of the table
+// page's first view (diner-ssr.js, see server/httpapi/ssr.go). Nothing here is loaded from the
 // internet; the PNG icons are drawn by ./gen and committed.
 package assets
 
@@ -9,5 +10,5 @@ import "embed"
 
 // FS holds the files served at /web/<name>.
 //
-//go:embed app.css icon.svg icon-192.png icon-512.png
+//go:embed app.css icon.svg icon-192.png icon-512.png diner-ssr.js
 var FS embed.FS

@@ -32,6 +32,9 @@ type Options struct {
 	// WasmContentLength is the uncompressed size of app.wasm in bytes, for
 	// the loader's progress (the wasm is served compressed).
 	WasmContentLength string
+	// Cache lists more static files for the service worker to keep (e.g.
+	// the table page's script, which the server adds to its pages).
+	Cache []string
 }
 
 // Register declares the routes of the staff's app (app.wasm). The diner's
@@ -85,5 +88,6 @@ func Handler(o Options) *app.Handler {
 		Styles:                []string{Stylesheet},
 		Version:               o.Version,
 		WasmContentLength:     o.WasmContentLength,
+		CacheableResources:    o.Cache,
 	}
 }

@@ -206,11 +206,14 @@ func New(ctx context.Context, cfg Config) (*Daemon, error) {
 
 	pwa.Register()
 	guest.Register(client.New()) // the diner's pages, in diner.wasm
-	pages := pwa.Handler(pwa.Options{Version: wasm.Version, WasmContentLength: fmt.Sprint(wasm.Size)})
+	// The table page's first view comes from the server, made usable by a
+	// small script until diner.wasm has started (server/httpapi/ssr.go).
+	tableScript := httpapi.AssetURL(assets.FS, "diner-ssr.js")
+	pages := pwa.Handler(pwa.Options{Version: wasm.Version, WasmContentLength: fmt.Sprint(wasm.Size), Cache: []string{tableScript}})
 	pages.Resources = sameOrigin{}
 	mux := http.NewServeMux()
 	api.Register(mux)
-	mux.Handle("/", httpapi.Web(pages, wasm, assets.FS))
+	mux.Handle("/", httpapi.Web(pages, wasm, assets.FS, api.PrerenderTables(tableScript)))
 	d.handler = httpapi.SecurityHeaders(mux, bridgeSources(cfg.BridgeLocal))
 	return d, nil
 }

@@ -28,6 +28,7 @@ import (
 type env struct {
 	srv *httptest.Server
 	svc *pos.Service
+	api *httpapi.Server
 }
 
 func newEnv(t *testing.T) *env {
@@ -70,7 +71,7 @@ func newEnvWith(t *testing.T, set func(*httpapi.Config)) *env {
 	api.Register(mux)
 	srv := httptest.NewServer(httpapi.SecurityHeaders(mux, nil))
 	t.Cleanup(srv.Close)
-	return &env{srv: srv, svc: svc}
+	return &env{srv: srv, svc: svc, api: api}
 }
 
 // terminal is one browser: a cookie jar and helpers.

@@ -167,9 +167,21 @@ func acceptsEncoding(header, enc string) bool {
 // handler), app.js (go-app's, loading the build of the page: see
 // loaderJS), /web/app.wasm and /web/diner.wasm precompressed, the
 // toolchain's wasm_exec.js, and static assets at /web/<name>.
-func Web(pages http.Handler, wasm *Wasm, assets fs.FS) http.Handler {
+//
+// A page that one of prerender renders (see Prerendered) is go-app's page
+// with the prerendered first view in it.
+func Web(pages http.Handler, wasm *Wasm, assets fs.FS, prerender ...Prerenderer) http.Handler {
 	static := http.FileServerFS(assets)
 	appJS := sync.OnceValue(func() []byte { return loaderJS(pages, wasm) })
+	var hashes sync.Map // static file name -> assetHash (the files do not change while we run)
+	hash := func(name string) string {
+		if h, ok := hashes.Load(name); ok {
+			return h.(string)
+		}
+		h := assetHash(assets, name)
+		hashes.Store(name, h)
+		return h
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.URL.Path == "/web/app.wasm" || r.URL.Path == "/app.wasm":
@@ -191,7 +203,11 @@ func Web(pages http.Handler, wasm *Wasm, assets fs.FS) http.Handler {
 				http.NotFound(w, r)
 				return
 			}
-			w.Header().Set("Cache-Control", "no-cache")
+			if v := r.URL.Query().Get("v"); v != "" && v == hash(name) {
+				w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+			} else {
+				w.Header().Set("Cache-Control", "no-cache")
+			}
 			r2 := *r
 			u := *r.URL
 			u.Path = "/" + name
@@ -199,6 +215,13 @@ func Web(pages http.Handler, wasm *Wasm, assets fs.FS) http.Handler {
 			static.ServeHTTP(w, &r2)
 		default:
 			if isPage(r.URL.Path, wasm) {
+				// A prerendered page is usable before its wasm has come:
+				// the wasm loads after the page's own files.
+				for _, pr := range prerender {
+					if p, ok := pr(r); ok && servePrerendered(w, r, pages, p) {
+						return
+					}
+				}
 				// The page's wasm is the longest download: start it with
 				// the page rather than after the loader script. The
 				// loader's fetch is a CORS fetch (hence crossorigin), so
@@ -238,4 +261,21 @@ func SecurityHeaders(next http.Handler, extraConnect []string) http.Handler {
 		h.Set("Permissions-Policy", "camera=(self), microphone=(), geolocation=(), payment=()")
 		next.ServeHTTP(w, r)
 	})
+}
+
+// assetHash returns a short hash of the static file name in assets, "" if
+// it cannot be read.
+func assetHash(assets fs.FS, name string) string {
+	b, err := fs.ReadFile(assets, name)
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])[:16]
+}
+
+// AssetURL is the versioned URL of the static file name: served immutable,
+// so a repeat visit does not ask for it again (a new build has a new URL).
+func AssetURL(assets fs.FS, name string) string {
+	return "/web/" + name + "?v=" + assetHash(assets, name)
 }

@@ -149,3 +149,71 @@ func TestWasmVersion(t *testing.T) {
 		t.Error("a diner.wasm.br older than diner.wasm is served")
 	}
 }
+
+// TestSplicePrerendered: the prerendered root replaces go-app's as the
+// body's first element (the one the app replaces when it starts), with the
+// data after it, the page's script first of the deferred scripts, the
+// loader kept for go-app's script but not shown, and <html lang> set; the
+// answer is compressed and never cached.
+func TestSplicePrerendered(t *testing.T) {
+	app.Route("/ssr-test", func() app.Composer { return &ssrTestPage{} })
+	wa, err := LoadWasm(webDir(t, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := &app.Handler{Name: "t", Version: wa.Version}
+	pr := func(r *http.Request) (Prerendered, bool) {
+		if r.URL.Path != "/ssr-test" {
+			return Prerendered{}, false
+		}
+		return Prerendered{Root: `<div id="ours">menu</div>`, Data: []byte(`{"a":"\u003c/script\u003e"}`), Script: "/web/s.js?v=1", Lang: "zh-CN"}, true
+	}
+	h := Web(pages, wa, fstest.MapFS{"s.js": {Data: []byte("1")}}, pr)
+	rec := do(t, h, "/ssr-test")
+	body := rec.Body.String()
+	if rec.Code != 200 || rec.Header().Get("Cache-Control") != "no-store" || rec.Header().Get("Link") != "" {
+		t.Fatalf("answer %d, Cache-Control %q, Link %q", rec.Code, rec.Header().Get("Cache-Control"), rec.Header().Get("Link"))
+	}
+	at := func(s string) int {
+		i := strings.Index(body, s)
+		if i < 0 {
+			t.Fatalf("page lacks %q:\n%s", s, body)
+		}
+		return i
+	}
+	bodyEnd := at("<body") + strings.Index(body[at("<body"):], ">") + 1
+	if rest := strings.TrimSpace(body[bodyEnd:]); !strings.HasPrefix(rest, `<div id="ours">menu</div>`) {
+		t.Errorf("the body does not start with the prerendered root:\n%.300s", rest)
+	}
+	if strings.Contains(body, "go-app's root") {
+		t.Error("go-app's own root is still in the page")
+	}
+	if at(`<script defer src="/web/s.js?v=1">`) > at(`/wasm_exec.js`) || at(`/web/s.js`) > at("</head>") {
+		t.Error("the page's script is not the first script of the head")
+	}
+	if at(`id="qrpos-ssr">{"a":"\u003c/script\u003e"}</script>`) < at(`<div id="ours">`) || at(`<aside style="display:none"`) < at(`id="qrpos-ssr"`) {
+		t.Error("data or hidden loader misplaced")
+	}
+	if !strings.Contains(body, `<html lang="zh-CN"`) {
+		t.Errorf("html lang not set: %.100s", body)
+	}
+	gz := do(t, h, "/ssr-test", "Accept-Encoding", "gzip")
+	if gz.Header().Get("Content-Encoding") != "gzip" || gz.Body.Len() >= len(body) {
+		t.Errorf("gzip: %q, %d bytes for %d", gz.Header().Get("Content-Encoding"), gz.Body.Len(), len(body))
+	}
+	// Another page is go-app's, with the wasm preloaded.
+	if rec := do(t, h, "/wallet"); rec.Header().Get("Link") == "" || strings.Contains(rec.Body.String(), "ours") {
+		t.Error("a page not prerendered lost its preload or got the prerendered root")
+	}
+	// The script's versioned URL is cached for good, any other is revalidated.
+	if cc := do(t, h, AssetURL(fstest.MapFS{"s.js": {Data: []byte("1")}}, "s.js")).Header().Get("Cache-Control"); !strings.Contains(cc, "immutable") {
+		t.Errorf("versioned asset Cache-Control %q", cc)
+	}
+	if cc := do(t, h, "/web/s.js?v=old").Header().Get("Cache-Control"); cc != "no-cache" {
+		t.Errorf("asset of another version: Cache-Control %q", cc)
+	}
+}
+
+type ssrTestPage struct{ app.Compo }
+
+func (*ssrTestPage) Render() app.UI { return app.Div().Text("go-app's root") }
