@@ -154,7 +154,8 @@ func TestWasmVersion(t *testing.T) {
 // body's first element (the one the app replaces when it starts), with the
 // data after it, the page's script first of the deferred scripts, the
 // loader kept for go-app's script but not shown, and <html lang> set; the
-// answer is compressed and never cached.
+// answer is compressed and never cached, and preloads the wasm at low
+// priority (behind the page's own files).
 func TestSplicePrerendered(t *testing.T) {
 	app.Route("/ssr-test", func() app.Composer { return &ssrTestPage{} })
 	wa, err := LoadWasm(webDir(t, true))
@@ -171,7 +172,7 @@ func TestSplicePrerendered(t *testing.T) {
 	h := Web(pages, wa, fstest.MapFS{"s.js": {Data: []byte("1")}}, pr)
 	rec := do(t, h, "/ssr-test")
 	body := rec.Body.String()
-	if rec.Code != 200 || rec.Header().Get("Cache-Control") != "no-store" || rec.Header().Get("Link") != "" {
+	if rec.Code != 200 || rec.Header().Get("Cache-Control") != "no-store" || !strings.Contains(rec.Header().Get("Link"), "fetchpriority=low") {
 		t.Fatalf("answer %d, Cache-Control %q, Link %q", rec.Code, rec.Header().Get("Cache-Control"), rec.Header().Get("Link"))
 	}
 	at := func(s string) int {
