@@ -428,3 +428,35 @@ func TestTableMenuBeforeApp(t *testing.T) {
 	p.do("send", click(tid("diner-send")))
 	p.present("sent", tid("diner-order-line", "data-item-id=smashed-cucumber", "data-state=pending"))
 }
+
+// TestTablePageOffline: a phone that scanned the sticker once, and then
+// lost its connection, still gets the menu and its cart on a reload (the
+// service worker's copy of the page, the app from its cache); the cart is
+// sent when the connection is back.
+func TestTablePageOffline(t *testing.T) {
+	exe := chromium(t)
+	base, down := startServerDown(t, buildWasm(t))
+	link := tableLink(newAPI(t, base, managerName, managerPIN), "t6")
+	p := phone(t, "phone", newBrowser(t, exe))
+	appPage := tid("page-table") + ":not([data-ready])"
+	cucumber := tid("diner-add", "data-item-id=smashed-cucumber")
+	p.do("open the table link", chromedp.Navigate(link))
+	p.present("the app has the page", appPage+" "+cucumber+":not([disabled])")
+	// The worker keeps the page that installed it, and the app's build.
+	p.waitJS("page kept", `(caches.match(location.href).then((r) => (window.__kept = !!r)), window.__kept === true)`)
+	p.waitJS("wasm kept", `(caches.keys().then((ks) => Promise.all(ks.map((k) => caches.open(k).then((c) => c.keys())))).then((l) =>
+		(window.__wasmKept = l.flat().some((r) => r.url.includes("/web/diner.wasm")))), window.__wasmKept === true)`)
+	p.do("add two cucumbers", click(cucumber), click(cucumber))
+	p.waitJS("cart", fmt.Sprintf(`document.querySelector(%q).textContent.includes("(2)")`, tid("diner-tab-cart")))
+
+	down.Store(true)
+	p.do("reload without a connection", chromedp.Reload())
+	p.present("the menu, offline", appPage+" "+cucumber+":not([disabled])")
+	p.present("offline note", tid("diner-offline-note"))
+	p.waitJS("cart kept", fmt.Sprintf(`document.querySelector(%q).textContent.includes("(2)")`, tid("diner-tab-cart")))
+	p.do("send offline", click(tid("diner-tab-cart")), click(tid("diner-send")))
+	p.waitJS("queued", fmt.Sprintf(`(document.querySelector(%q)?.textContent || "").length > 0`, tid("diner-send-error")))
+
+	down.Store(false)
+	p.present("delivered when the connection is back", tid("diner-order-line", "data-item-id=smashed-cucumber", "data-state=pending"))
+}

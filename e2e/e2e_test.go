@@ -31,6 +31,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -114,6 +115,12 @@ func startServer(tb testing.TB, webDir string) string {
 // bridge endpoints the pages may connect to (nil: the default).
 func startServerBridges(tb testing.TB, webDir string, bridgeLocal []string) string {
 	tb.Helper()
+	return startServerWith(tb, webDir, bridgeLocal, nil)
+}
+
+// startServerWith runs the daemon; down, if not nil, cuts it off while set.
+func startServerWith(tb testing.TB, webDir string, bridgeLocal []string, down *atomic.Bool) string {
+	tb.Helper()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if os.Getenv("QRPOS_E2E_LOG") != "" {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
@@ -128,12 +135,35 @@ func startServerBridges(tb testing.TB, webDir string, bridgeLocal []string) stri
 	if err != nil {
 		tb.Fatalf("daemon.New: %v", err)
 	}
-	srv := httptest.NewServer(d.Handler())
+	h := d.Handler()
+	if down != nil {
+		next := h
+		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if down.Load() {
+				// The network is gone: the connection drops unanswered.
+				if c, _, err := http.NewResponseController(w).Hijack(); err == nil {
+					c.Close()
+				}
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	srv := httptest.NewServer(h)
 	tb.Cleanup(func() {
 		srv.Close()
 		d.Close()
 	})
 	return srv.URL
+}
+
+// startServerDown is startServer with a switch: while down is set, every
+// request's connection is dropped unanswered, as when the phone has lost
+// its connection.
+func startServerDown(tb testing.TB, webDir string) (string, *atomic.Bool) {
+	tb.Helper()
+	down := new(atomic.Bool)
+	return startServerWith(tb, webDir, nil, down), down
 }
 
 // chromium finds the browser, or fails (skips with QRPOS_SKIP_BROWSER=1).

@@ -110,7 +110,7 @@ func TestWorkerJS(t *testing.T) {
 	Register()
 	guest.Register(client.New())
 	js := get(t, Handler(Options{Version: "test-1"}), "/app-worker.js")
-	for _, want := range []string{`.filter((u) => !u.split("?")[0].endsWith(".wasm"))`, "cache.put(request, copy)", `"app-" + "test-1"`} {
+	for _, want := range []string{`.filter((u) => !u.split("?")[0].endsWith(".wasm"))`, "cache.put(request, copy)", `"app-" + "test-1"`, `path.startsWith("/t/")`, "cache.put(request.url, copy)", `msg.type !== "qrpos:keep"`} {
 		if !strings.Contains(js, want) {
 			t.Errorf("app-worker.js lacks %q", want)
 		}

@@ -72,6 +72,11 @@ function qrposInstantiate(importObject) {
   const path = window.location.pathname;
   const url = qrposWasm.guestPages.some((p) => new RegExp(p).test(path)) ? qrposWasm.diner : qrposWasm.app;
   const response = fetch(url, { credentials: "same-origin" });
+  // The service worker keeps the build it did not see loaded (the page
+  // that installed it loaded it first), so the app starts offline too.
+  response.then(() => navigator.serviceWorker && navigator.serviceWorker.ready)
+    .then((reg) => reg && reg.active && reg.active.postMessage({ type: "qrpos:keep", url: url }))
+    .catch(() => {});
   if (WebAssembly.instantiateStreaming) {
     return WebAssembly.instantiateStreaming(response, importObject);
   }

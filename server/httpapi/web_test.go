@@ -98,7 +98,7 @@ func TestWebServesEachPageItsBuild(t *testing.T) {
 	}
 
 	js := do(t, h, "/app.js").Body.String()
-	for _, want := range []string{"qrposInstantiate(go.importObject)", `"diner":"` + dinerURL, `"app":"` + appURL, `"^/wallet$"`, "WebAssembly.instantiateStreaming(response, importObject)"} {
+	for _, want := range []string{"qrposInstantiate(go.importObject)", `"diner":"` + dinerURL, `"app":"` + appURL, `"^/wallet$"`, "WebAssembly.instantiateStreaming(response, importObject)", `type: "qrpos:keep"`} {
 		if !strings.Contains(js, want) {
 			t.Errorf("app.js lacks %q", want)
 		}
