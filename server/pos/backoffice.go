@@ -409,7 +409,10 @@ func (s *Service) SaveItem(ctx context.Context, a Actor, key string, e ItemEdit,
 		now := s.clock()
 		switch {
 		case e.SoldOut && !old.SoldOut(now):
-			t := s.nextDay()
+			t, err := s.dayEnd(ctx, tx, a.StoreID)
+			if err != nil {
+				return Item{}, err
+			}
 			it.SoldOutUntil = &t
 		case !e.SoldOut:
 			it.SoldOutUntil = nil
@@ -486,7 +489,10 @@ func (s *Service) SetSoldOut(ctx context.Context, a Actor, key, itemID string, s
 		}
 		it.SoldOutUntil = nil
 		if soldOut {
-			t := s.nextDay()
+			t, err := s.dayEnd(ctx, tx, a.StoreID)
+			if err != nil {
+				return Item{}, err
+			}
 			it.SoldOutUntil = &t
 		}
 		if _, err := bumpMenu(ctx, tx, a.StoreID); err != nil {
@@ -496,13 +502,20 @@ func (s *Service) SetSoldOut(ctx context.Context, a Actor, key, itemID string, s
 	})
 }
 
-// nextDay is when "sold out today" ends: the next midnight in the server's
-// time zone (business days, when they come, may move it to the day's
-// opening hour).
-func (s *Service) nextDay() time.Time {
-	now := s.now()
-	y, m, d := now.Date()
-	return time.Date(y, m, d+1, 0, 0, 0, 0, now.Location()).UTC()
+// dayEnd is when "sold out today" ends: when the store's current business
+// day does (its cut-off, e.g. 04:00 in the store's time zone), so a dish
+// sold out at 23:30 stays sold out through a late night.
+func (s *Service) dayEnd(ctx context.Context, tx Tx, storeID string) (time.Time, error) {
+	d, err := s.daySettings(ctx, tx, storeID)
+	if err != nil {
+		return time.Time{}, err
+	}
+	day, err := d.DayOf(s.now())
+	if err != nil {
+		return time.Time{}, err
+	}
+	_, to, err := d.Bounds(day)
+	return to, err
 }
 
 // SoldOut reports whether the item is sold out at now.

@@ -146,8 +146,9 @@ func TestSoldOutToday(t *testing.T) {
 	if err != nil || replay || it.SoldOutUntil == nil {
 		t.Fatalf("SetSoldOut = %+v, %v, %v", it, replay, err)
 	}
-	// Until the next midnight of the server's clock.
-	if want := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC); !it.SoldOutUntil.Equal(want) {
+	// Until the business day ends: 04:00 in Shanghai (the default cut-off
+	// and zone), 20:00 UTC; the clock says 20:00 in Shanghai.
+	if want := time.Date(2026, 11, 23, 20, 0, 0, 0, time.UTC); !it.SoldOutUntil.Equal(want) {
 		t.Errorf("sold out until %v, want %v", it.SoldOutUntil, want)
 	}
 	_, _, err = f.svc.AddLine(ctx, f.cashier, "a1", "o1", pos.AddLineRequest{LineID: "l1", ItemID: "tsingtao", Qty: 1})
@@ -169,6 +170,25 @@ func TestSoldOutToday(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.add(t, "o1", "l3", "jasmine-tea", 1)
+
+	// A store whose day ends at 02:00 in London: sold out at 23:30 there,
+	// a dish stays sold out past midnight until 02:00.
+	if _, _, err := f.svc.SetDaySettings(ctx, f.manager, "d1", 2*60, "Europe/London"); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Advance(11*time.Hour + 30*time.Minute) // 23:30 UTC, 23:30 in London in November
+	it, _, err = f.svc.SetSoldOut(ctx, f.manager, "s5", "longjing-tea", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := time.Date(2026, 11, 24, 2, 0, 0, 0, time.UTC); !it.SoldOutUntil.Equal(want) {
+		t.Errorf("sold out at 23:30 until %v, want 02:00 the next morning", it.SoldOutUntil)
+	}
+	f.clock.Advance(time.Hour) // 00:30: still the same business day
+	_, _, err = f.svc.AddLine(ctx, f.cashier, "a2", "o1", pos.AddLineRequest{LineID: "l4", ItemID: "longjing-tea", Qty: 1})
+	wantCode(t, err, pos.CodeUnavailable)
+	f.clock.Advance(2 * time.Hour) // 02:30: a new day
+	f.add(t, "o1", "l5", "longjing-tea", 1)
 }
 
 func TestSaveItemChecks(t *testing.T) {
