@@ -166,6 +166,7 @@ func dsn(path string, readOnly bool) (string, error) {
 	// Temporary files in memory: above all the statement and savepoint
 	// journals, which every Write of a batch writes (one savepoint each).
 	q.Add("_pragma", "temp_store(MEMORY)")
+	q.Add("_pragma", "cache_size(-65536)")
 	if readOnly {
 		q.Set("mode", "ro")
 	} else {
@@ -229,8 +230,9 @@ func (db *DB) Write(ctx context.Context, fn func(pos.Tx) error) error {
 }
 
 // writer runs the Write calls, a batch at a time, until Close. It keeps
-// the write connection from one batch to the next while calls keep coming,
-// and gives it back to the pool when idle.
+// the write connection, with its prepared statements, from one batch to
+// the next, also while idle: a lone Write after a pause would otherwise
+// parse every statement it runs again.
 func (db *DB) writer() {
 	defer close(db.done)
 	var wc *writeConn
@@ -246,15 +248,8 @@ func (db *DB) writer() {
 		select {
 		case c := <-db.calls:
 			batch = append(batch, c)
-		default:
-			wc.release()
-			wc = nil
-			select {
-			case c := <-db.calls:
-				batch = append(batch, c)
-			case <-db.stop:
-				return
-			}
+		case <-db.stop:
+			return
 		}
 		// Take what queued up meanwhile, without waiting for more: an idle
 		// writer commits a lone call at once.
@@ -289,6 +284,11 @@ func (db *DB) commit(wc *writeConn, calls []*writeCall) (*writeConn, []*writeCal
 			return nil, nil
 		}
 		wc = &writeConn{conn: conn, stmts: map[string]*sql.Stmt{}}
+	}
+	if len(wc.stmts) >= maxStmts {
+		// No fn holds a statement between batches: start the cache again,
+		// so that the statements in use now get prepared.
+		wc.closeStmts()
 	}
 	if _, err := wc.ExecContext(ctx, `BEGIN IMMEDIATE`); err != nil {
 		answerAll(calls, fmt.Errorf("sqlite: begin: %w", err))
@@ -344,15 +344,17 @@ func (db *DB) commit(wc *writeConn, calls []*writeCall) (*writeConn, []*writeCal
 
 // maxStmts bounds the statements a writeConn keeps prepared. Queries
 // built for a number of parameters (IN lists, postings) vary: once the
-// cache is full, new ones run unprepared until the writer goes idle.
+// cache is full, new ones run unprepared until the batch ends, and the
+// next batch starts with an empty cache.
 const maxStmts = 256
 
 // writeConn is the write connection while the writer holds it, with the
 // statements it has prepared on it. The driver parses every statement it
 // is given, which is a good part of the cost of a small write; most writes
 // repeat a few dozen statements, so a busy writer parses each once.
-// Cached statements stay open until release: a fn may hold one (a
-// prepared INSERT of lines) while it runs others.
+// Cached statements stay open until a batch starts with a full cache, or
+// until release: a fn may hold one (a prepared INSERT of lines) while it
+// runs others.
 type writeConn struct {
 	conn  *sql.Conn
 	stmts map[string]*sql.Stmt
