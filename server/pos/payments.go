@@ -340,7 +340,7 @@ func (s *Service) PayWithWallet(ctx context.Context, tok, credential string, tip
 			tip = in.Tip
 		}
 		in.Rail, in.Tip = RailWallet, tip
-		o, err = s.settleWallet(ctx, tx, &in, dev, true, nil, true)
+		o, err = s.settleWallet(ctx, tx, &in, dev, settle{payerPresent: true})
 		return err
 	})
 	if err != nil {
@@ -406,11 +406,11 @@ func (s *Service) ChargeCode(ctx context.Context, a Actor, key, orderID, intentI
 			return Intent{}, err
 		}
 		cancelled = c
-		dev, err := s.walletCode(ctx, tx, code)
+		p, err := s.walletCode(ctx, tx, a.StoreID, code)
 		if err != nil {
 			return Intent{}, err
 		}
-		settled, err = s.settleWallet(ctx, tx, &in, dev, false, &b, false)
+		settled, err = s.settleWallet(ctx, tx, &in, p.Device, settle{bill: &b, payer: &p, unsaved: true})
 		var pe *Error
 		if errors.As(err, &pe) && (pe.Code == CodeInsufficient || pe.Code == CodeLimit) {
 			// A definite refusal is an outcome: record it (the code is
@@ -443,46 +443,60 @@ func (s *Service) ChargeCode(ctx context.Context, a Actor, key, orderID, intentI
 }
 
 // walletCode finds the device of a wallet payment code and accepts its
-// one-time value, once.
-func (s *Service) walletCode(ctx context.Context, tx Tx, code string) (Device, error) {
+// one-time value, once. It returns the device with what settleWallet
+// checks about its payer in a store, read with it.
+func (s *Service) walletCode(ctx context.Context, tx Tx, storeID, code string) (Payer, error) {
 	num, otp, err := paycode.ParseWalletCode(code)
 	if err != nil {
-		return Device{}, &Error{Code: CodeNotPaymentCode, Field: "code", Message: "this is not a payment code"}
+		return Payer{}, &Error{Code: CodeNotPaymentCode, Field: "code", Message: "this is not a payment code"}
 	}
-	dev, err := tx.DeviceByNumber(ctx, num)
+	now := s.now()
+	p, err := tx.PayerByDevice(ctx, num, storeID, RailWallet, startOfDay(now))
 	if errors.Is(err, ErrNotFound) {
-		return Device{}, &Error{Code: CodeCodeInvalid, Field: "code", Message: paycode.ErrCodeInvalid.Error()}
+		return Payer{}, &Error{Code: CodeCodeInvalid, Field: "code", Message: paycode.ErrCodeInvalid.Error()}
 	}
 	if err != nil {
-		return Device{}, err
+		return Payer{}, err
 	}
-	counter, err := paycode.VerifyWalletCode(dev.Secret, otp, s.now(), dev.LastCounter)
+	counter, err := paycode.VerifyWalletCode(p.Device.Secret, otp, now, p.Device.LastCounter)
 	switch {
 	case errors.Is(err, paycode.ErrCodeUsed):
-		return Device{}, &Error{Code: CodeCodeUsed, Field: "code", Message: err.Error()}
+		return Payer{}, &Error{Code: CodeCodeUsed, Field: "code", Message: err.Error()}
 	case errors.Is(err, paycode.ErrCodeExpired):
-		return Device{}, &Error{Code: CodeCodeExpired, Field: "code", Message: err.Error()}
+		return Payer{}, &Error{Code: CodeCodeExpired, Field: "code", Message: err.Error()}
 	case err != nil:
-		return Device{}, &Error{Code: CodeCodeInvalid, Field: "code", Message: paycode.ErrCodeInvalid.Error()}
+		return Payer{}, &Error{Code: CodeCodeInvalid, Field: "code", Message: paycode.ErrCodeInvalid.Error()}
 	}
 	if err := tx.UpdateDeviceCounter(ctx, num, counter); err != nil {
 		if errors.Is(err, ErrConflict) {
-			return Device{}, &Error{Code: CodeCodeUsed, Field: "code", Message: paycode.ErrCodeUsed.Error()}
+			return Payer{}, &Error{Code: CodeCodeUsed, Field: "code", Message: paycode.ErrCodeUsed.Error()}
 		}
-		return Device{}, err
+		return Payer{}, err
 	}
-	dev.LastCounter = counter
-	return dev, nil
+	p.Device.LastCounter = counter
+	return p, nil
+}
+
+// settle says how settleWallet is called.
+type settle struct {
+	// payerPresent: the payer is paying from their own phone already, so
+	// no confirmation is asked above the password-free threshold.
+	payerPresent bool
+	// bill and payer, if set, were loaded in this transaction already.
+	bill  *bill
+	payer *Payer
+	// unsaved: the intent is not stored yet; the caller stores it in the
+	// state it ends in.
+	unsaved bool
 }
 
 // settleWallet takes a wallet payment for a created intent inside tx:
-// limits, password-free threshold (unless the payer is paying from their
-// own phone already), balance, ledger entry, tender, and the order closed
-// when paid in full. Above the threshold the intent becomes pending for
-// the payer to confirm. It returns the order if it changed. b is the bill
-// if the caller loaded it in this transaction already, or nil. saved says
-// whether in is stored already; if not, the caller stores it as it ends.
-func (s *Service) settleWallet(ctx context.Context, tx Tx, in *Intent, dev Device, payerPresent bool, b *bill, saved bool) (Order, error) {
+// limits, password-free threshold (unless the payer is present), balance,
+// ledger entry, tender, and the order closed when paid in full. Above the
+// threshold the intent becomes pending for the payer to confirm. It
+// returns the order if it changed.
+func (s *Service) settleWallet(ctx context.Context, tx Tx, in *Intent, dev Device, opt settle) (Order, error) {
+	b, saved, payerPresent := opt.bill, !opt.unsaved, opt.payerPresent
 	if b == nil {
 		loaded, err := loadBill(ctx, tx, in.StoreID, in.OrderID)
 		if err != nil {
@@ -500,8 +514,10 @@ func (s *Service) settleWallet(ctx context.Context, tx Tx, in *Intent, dev Devic
 		}
 		return Order{}, refuse(CodeBillChanged, "the bill changed; start the payment again")
 	}
-	m, err := tx.MemberByID(ctx, dev.MemberID)
-	if err != nil {
+	var m Member
+	if opt.payer != nil {
+		m = opt.payer.Member
+	} else if m, err = tx.MemberByID(ctx, dev.MemberID); err != nil {
 		return Order{}, err
 	}
 	if m.Currency != in.Currency {
@@ -509,16 +525,25 @@ func (s *Service) settleWallet(ctx context.Context, tx Tx, in *Intent, dev Devic
 	}
 	in.MemberID, in.PayerRef = m.ID, maskMember(m.ID)
 	total := in.Amount + in.Tip
-	lim, err := s.limits(ctx, tx, in.StoreID, RailWallet)
-	if err != nil {
-		return Order{}, err
+	var lim Limits
+	switch {
+	case opt.payer == nil:
+		if lim, err = s.limits(ctx, tx, in.StoreID, RailWallet); err != nil {
+			return Order{}, err
+		}
+	case opt.payer.Limits != nil:
+		lim = *opt.payer.Limits
+	default:
+		lim = DefaultLimits(in.StoreID, RailWallet)
 	}
 	if lim.SingleMax > 0 && total > lim.SingleMax {
 		return Order{}, refuse(CodeLimit, "this payment is over the limit of %s for one payment", formatMinor(lim.SingleMax, in.Currency))
 	}
 	if lim.DailyMax > 0 {
-		paid, err := tx.PayerTotalSince(ctx, m.ID, startOfDay(s.now()))
-		if err != nil {
+		var paid int64
+		if opt.payer != nil {
+			paid = opt.payer.PaidSince
+		} else if paid, err = tx.PayerTotalSince(ctx, m.ID, startOfDay(s.now())); err != nil {
 			return Order{}, err
 		}
 		if paid+total > lim.DailyMax {
@@ -602,7 +627,7 @@ func (s *Service) ConfirmPayment(ctx context.Context, credential, intentID strin
 			return s.moveIntent(ctx, tx, &in, IntentCancelled, "the payer declined")
 		}
 		// The payer has confirmed: settle (pending -> succeeded).
-		o, err = s.settleWallet(ctx, tx, &in, dev, true, nil, true)
+		o, err = s.settleWallet(ctx, tx, &in, dev, settle{payerPresent: true})
 		return err
 	})
 	if err != nil {

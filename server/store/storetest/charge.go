@@ -2,7 +2,10 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"qrpos/server/pos"
 )
@@ -72,5 +75,97 @@ func testHasLiveIntents(t *testing.T, open func(t *testing.T) pos.Store) {
 			}
 			return err
 		})
+	})
+}
+
+// testPayerByDevice checks that PayerByDevice answers, in every case, what
+// DeviceByNumber, MemberByID, LimitsFor and PayerTotalSince answer.
+func testPayerByDevice(t *testing.T, open func(t *testing.T) pos.Store) {
+	s := seedPayments(t, open)
+	d1 := newDevice(12345678, member1, store1)
+	d1.LastCounter = 55_000_000
+	d2 := newDevice(1, member2, store1)
+	d9 := newDevice(99_999_999, member9, store2)
+	createDevices(t, s, d1, d2, d9)
+	lim := pos.Limits{StoreID: store1, Rail: pos.RailWallet, SingleMax: 1000, DailyMax: 0, PasswordFree: 300}
+	other := pos.Limits{StoreID: store2, Rail: pos.RailAlipay, SingleMax: 5, DailyMax: 6, PasswordFree: 7}
+	write(t, s, func(ctx context.Context, tx pos.Tx) error {
+		for _, l := range []pos.Limits{lim, other} {
+			if err := tx.PutLimits(ctx, l); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	// Captured and uncaptured intents of member1, in both stores, and one
+	// of member2 (as in testPayerTotalSince).
+	store2Paid := paid(newIntent("pi-store2", "o9", 17), member1, pos.IntentSucceeded, 0, 0)
+	store2Paid.StoreID, store2Paid.CreatedBy, store2Paid.Amount = store2, carol, 7
+	createIntents(t, s,
+		paid(newIntent("pi-before", "o1", 9), member1, pos.IntentSucceeded, 0, 0),
+		paid(newIntent("pi-at", "o1", 10), member1, pos.IntentSucceeded, 100, 0),
+		paid(newIntent("pi-partial", "o1", 11), member1, pos.IntentPartiallyRefunded, 500, 1000),
+		paid(newIntent("pi-refunded-part", "o1", 13), member1, pos.IntentRefunded, 0, 3000),
+		paid(newIntent("pi-reversed", "o1", 14), member1, pos.IntentReversed, 0, 0),
+		paid(newIntent("pi-pending", "o2", 16), member1, pos.IntentPending, 0, 0),
+		paid(newIntent("pi-other-member", "o1", 16), member2, pos.IntentSucceeded, 0, 0),
+		store2Paid)
+
+	tests := []struct {
+		name   string
+		number uint32
+		store  string
+		rail   string
+		since  int
+		paid   bool // the member paid something since
+	}{
+		{"limits set", d1.Number, store1, pos.RailWallet, 10, true},
+		{"no limits for the rail", d1.Number, store1, pos.RailAlipay, 0, true},
+		{"no limits in the store", d1.Number, store2, pos.RailWallet, 18, false},
+		{"another member", d2.Number, store1, pos.RailWallet, 0, true},
+		{"a member of another store", d9.Number, store2, pos.RailAlipay, 0, false},
+		{"paid later", d1.Number, store1, pos.RailWallet, 11, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			read(t, s, func(ctx context.Context, tx pos.Tx) error {
+				got, err := tx.PayerByDevice(ctx, tt.number, tt.store, tt.rail, at(tt.since))
+				if err != nil {
+					return err
+				}
+				var want pos.Payer
+				if want.Device, err = tx.DeviceByNumber(ctx, tt.number); err != nil {
+					return err
+				}
+				if want.Member, err = tx.MemberByID(ctx, want.Device.MemberID); err != nil {
+					return err
+				}
+				l, err := tx.LimitsFor(ctx, tt.store, tt.rail)
+				switch {
+				case err == nil:
+					want.Limits = &l
+				case !errors.Is(err, pos.ErrNotFound):
+					return err
+				}
+				if want.PaidSince, err = tx.PayerTotalSince(ctx, want.Member.ID, at(tt.since)); err != nil {
+					return err
+				}
+				if (want.PaidSince != 0) != tt.paid {
+					t.Errorf("PayerTotalSince: got %d, want paid = %v: the case tests less than it says", want.PaidSince, tt.paid)
+				}
+				if diff := cmp.Diff(want, got, opts()); diff != "" {
+					t.Errorf("PayerByDevice(%d, %s, %s) mismatch (-separate lookups +got):\n%s", tt.number, tt.store, tt.rail, diff)
+				}
+				return nil
+			})
+		})
+	}
+
+	t.Run("unknown device", func(t *testing.T) {
+		err := readErr(t, s, func(ctx context.Context, tx pos.Tx) error {
+			_, err := tx.PayerByDevice(ctx, 4242, store1, pos.RailWallet, at(0))
+			return err
+		})
+		checkErr(t, "PayerByDevice(unknown)", err, pos.ErrNotFound)
 	})
 }
