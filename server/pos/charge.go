@@ -17,6 +17,18 @@ type ChargeTx interface {
 	// PayerTotalSince(member, since) return. ErrNotFound for an unknown
 	// device.
 	PayerByDevice(ctx context.Context, number uint32, storeID, rail string, since time.Time) (Payer, error)
+	// BillByID returns, in fewer queries, what OrderByID(storeID, orderID),
+	// RestaurantByID(storeID) and HasLiveIntents(storeID, orderID) return.
+	// ErrNotFound for an unknown order.
+	BillByID(ctx context.Context, storeID, orderID string) (Bill, error)
+}
+
+// Bill is an order with its restaurant, and whether a payment of the
+// order is live (created or pending).
+type Bill struct {
+	Order      Order
+	Restaurant Restaurant
+	Live       bool
 }
 
 // Payer is what a wallet charge checks about who pays.

@@ -51,19 +51,20 @@ func (s *Service) CreateQRIntent(ctx context.Context, a Actor, key, orderID, int
 	return in, replay, err
 }
 
-// bill is an order with its restaurant, loaded once per transaction.
+// bill is an order with its restaurant, loaded once per transaction, and
+// whether the order had a live intent then.
 type bill struct {
 	order Order
 	rest  Restaurant
+	live  bool
 }
 
 func loadBill(ctx context.Context, tx Tx, storeID, orderID string) (bill, error) {
-	o, err := tx.OrderByID(ctx, storeID, orderID)
+	b, err := tx.BillByID(ctx, storeID, orderID)
 	if err != nil {
 		return bill{}, notFound(err, "order")
 	}
-	r, err := tx.RestaurantByID(ctx, storeID)
-	return bill{o, r}, err
+	return bill{b.Order, b.Restaurant, b.Live}, nil
 }
 
 // newIntent creates an intent for what an active order owes, after
@@ -105,9 +106,11 @@ func (s *Service) planIntent(ctx context.Context, tx Tx, a Actor, orderID, id, t
 	if due <= 0 {
 		return Intent{}, bill{}, nil, invalid("", "the order owes nothing")
 	}
-	cancelled, err := s.clearLiveIntents(ctx, tx, a.StoreID, orderID, "replaced by a new payment")
-	if err != nil {
-		return Intent{}, bill{}, nil, err
+	var cancelled []Intent
+	if b.live {
+		if cancelled, err = s.cancelLiveIntents(ctx, tx, a.StoreID, orderID, "replaced by a new payment"); err != nil {
+			return Intent{}, bill{}, nil, err
+		}
 	}
 	now := s.clock()
 	in := Intent{ID: id, StoreID: a.StoreID, OrderID: orderID, Method: m, Rail: rail, Amount: due, Currency: o.Currency,
@@ -123,6 +126,12 @@ func (s *Service) clearLiveIntents(ctx context.Context, tx Tx, storeID, orderID,
 	if live, err := tx.HasLiveIntents(ctx, storeID, orderID); err != nil || !live {
 		return nil, err
 	}
+	return s.cancelLiveIntents(ctx, tx, storeID, orderID, reason)
+}
+
+// cancelLiveIntents is clearLiveIntents for an order known to have a live
+// intent.
+func (s *Service) cancelLiveIntents(ctx context.Context, tx Tx, storeID, orderID, reason string) ([]Intent, error) {
 	live, err := tx.ListIntents(ctx, IntentFilter{StoreID: storeID, OrderID: orderID, Statuses: []IntentStatus{IntentCreated, IntentPending}})
 	if err != nil {
 		return nil, err

@@ -54,3 +54,34 @@ func (t *tx) PayerByDevice(ctx context.Context, number uint32, storeID, rail str
 	}
 	return p, nil
 }
+
+// BillByID reads the order's row with its restaurant's and whether a
+// payment of it is live in one statement, then its lines and tenders as
+// OrderByID does.
+func (t *tx) BillByID(ctx context.Context, storeID, orderID string) (pos.Bill, error) {
+	var b pos.Bill
+	o, r := &b.Order, &b.Restaurant
+	var status string
+	var created, updated, rcreated int64
+	var closed sql.NullInt64
+	err := t.tx.QueryRowContext(ctx, `SELECT o.id, o.store_id, o.number, COALESCE(o.table_id, ''), o.status,
+		o.currency, o.version, COALESCE(o.created_by, ''), o.created_at, o.updated_at, o.closed_at, o.void_reason,
+		r.id, r.name, r.address, r.currency, r.tax_inclusive, r.created_at,
+		EXISTS (SELECT 1 FROM intents i
+			WHERE i.store_id = o.store_id AND i.order_id = o.id AND i.status IN ('created', 'pending'))
+		FROM orders o JOIN restaurants r ON r.id = o.store_id
+		WHERE o.store_id = ? AND o.id = ?`, storeID, orderID).
+		Scan(&o.ID, &o.StoreID, &o.Number, &o.TableID, &status, &o.Currency, &o.Version,
+			&o.CreatedBy, &created, &updated, &closed, &o.VoidReason,
+			&r.ID, &r.Name, &r.Address, &r.Currency, &r.TaxInclusive, &rcreated, &b.Live)
+	if err != nil {
+		return pos.Bill{}, fail("bill of order "+orderID, err)
+	}
+	o.Status = pos.OrderStatus(status)
+	o.CreatedAt, o.UpdatedAt, o.ClosedAt = fromMicros(created), fromMicros(updated), fromNullMicros(closed)
+	r.CreatedAt = fromMicros(rcreated)
+	if err := t.loadOne(ctx, o); err != nil {
+		return pos.Bill{}, fail("bill of order "+orderID, err)
+	}
+	return b, nil
+}

@@ -169,3 +169,76 @@ func testPayerByDevice(t *testing.T, open func(t *testing.T) pos.Store) {
 		checkErr(t, "PayerByDevice(unknown)", err, pos.ErrNotFound)
 	})
 }
+
+// testBillByID checks that BillByID answers what OrderByID, RestaurantByID
+// and HasLiveIntents answer, for orders with lines, modifiers and tenders,
+// with and without live intents.
+func testBillByID(t *testing.T, open func(t *testing.T) pos.Store) {
+	s := seedPayments(t, open)
+	full := newOrder("o-full", 7, table1, pos.StatusSent, 1)
+	full.Lines = []pos.Line{beefLine("l-b"), teaLine("l-a", 2), {ID: "l-c", ItemID: "item-rice", Name: "Rice", BasePrice: 0, Qty: 3}}
+	full.Tenders = []pos.Tender{{ID: "tender-1", OrderID: "o-full", Kind: "cash", Amount: 900, Tendered: 1000,
+		Change: 100, CreatedBy: alice, CreatedAt: at(7)}, {ID: "tender-2", OrderID: "o-full", Kind: "card", Amount: 50,
+		Tendered: 50, Tip: 10, CreatedAt: at(8)}}
+	paidOrder := closed(newOrder("o-paid", 8, "", pos.StatusOpen, 6), pos.StatusPaid, 7)
+	paidOrder.Lines = []pos.Line{teaLine("l-1", 1)}
+	createOrders(t, s, full, paidOrder)
+	write(t, s, func(ctx context.Context, tx pos.Tx) error {
+		return tx.CreateShare(ctx, newShare("sh-1", "o2", 1, 1))
+	})
+	shareIntent := newIntent("pi-share", "o2", 2)
+	shareIntent.ShareID, shareIntent.Status = "sh-1", pos.IntentPending
+	succeeded := newIntent("pi-done", "o3", 3)
+	succeeded.Status = pos.IntentSucceeded
+	createIntents(t, s, newIntent("pi-live", "o1", 1), shareIntent, succeeded, newIntent("pi-full", "o-full", 4))
+
+	tests := []struct {
+		store, order string
+		live         bool
+	}{
+		{store1, "o-full", true},
+		{store1, "o-paid", false},
+		{store1, "o1", true},
+		{store1, "o2", true},
+		{store1, "o3", false},
+		{store1, "o4", false},
+		{store2, "o9", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.order, func(t *testing.T) {
+			read(t, s, func(ctx context.Context, tx pos.Tx) error {
+				got, err := tx.BillByID(ctx, tt.store, tt.order)
+				if err != nil {
+					return err
+				}
+				var want pos.Bill
+				if want.Order, err = tx.OrderByID(ctx, tt.store, tt.order); err != nil {
+					return err
+				}
+				if want.Restaurant, err = tx.RestaurantByID(ctx, tt.store); err != nil {
+					return err
+				}
+				if want.Live, err = tx.HasLiveIntents(ctx, tt.store, tt.order); err != nil {
+					return err
+				}
+				if want.Live != tt.live {
+					t.Errorf("HasLiveIntents(%s): got %v, want %v: the case tests less than it says", tt.order, want.Live, tt.live)
+				}
+				if diff := cmp.Diff(want, got, opts()); diff != "" {
+					t.Errorf("BillByID(%s, %s) mismatch (-separate lookups +got):\n%s", tt.store, tt.order, diff)
+				}
+				return nil
+			})
+		})
+	}
+	runErrCases(t, s, []errCase{
+		{"missing", func(ctx context.Context, tx pos.Tx) error {
+			_, err := tx.BillByID(ctx, store1, "o-missing")
+			return err
+		}, pos.ErrNotFound},
+		{"other store", func(ctx context.Context, tx pos.Tx) error {
+			_, err := tx.BillByID(ctx, store2, "o1")
+			return err
+		}, pos.ErrNotFound},
+	})
+}
