@@ -229,14 +229,22 @@ func (db *DB) Write(ctx context.Context, fn func(pos.Tx) error) error {
 	}
 }
 
+// idleRelease is how long the writer keeps the write connection, with its
+// prepared statements, once no call comes: through the short pauses of a
+// quiet till (a lone Write would otherwise parse every statement it runs
+// again), but not for good, so that the pool's one connection is free for
+// others (tests, maintenance) when the writer has nothing to do.
+const idleRelease = time.Second
+
 // writer runs the Write calls, a batch at a time, until Close. It keeps
-// the write connection, with its prepared statements, from one batch to
-// the next, also while idle: a lone Write after a pause would otherwise
-// parse every statement it runs again.
+// the write connection from one batch to the next, and gives it back to
+// the pool after idleRelease without calls.
 func (db *DB) writer() {
 	defer close(db.done)
 	var wc *writeConn
 	defer func() { wc.release() }()
+	idle := time.NewTimer(idleRelease)
+	defer idle.Stop()
 	buf := make([]*writeCall, 0, maxBatch)
 	for {
 		select {
@@ -245,11 +253,26 @@ func (db *DB) writer() {
 		default:
 		}
 		batch := buf[:0]
-		select {
-		case c := <-db.calls:
-			batch = append(batch, c)
-		case <-db.stop:
-			return
+		if wc == nil {
+			select {
+			case c := <-db.calls:
+				batch = append(batch, c)
+			case <-db.stop:
+				return
+			}
+		} else {
+			idle.Reset(idleRelease)
+			select {
+			case c := <-db.calls:
+				batch = append(batch, c)
+				idle.Stop()
+			case <-db.stop:
+				return
+			case <-idle.C:
+				wc.release()
+				wc = nil
+				continue
+			}
 		}
 		// Take what queued up meanwhile, without waiting for more: an idle
 		// writer commits a lone call at once.
