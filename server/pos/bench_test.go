@@ -105,11 +105,11 @@ func report(b *testing.B, lat []time.Duration, elapsed time.Duration) {
 }
 
 // BenchmarkWalletCharge measures durable wallet charges by payment code,
-// closed loop, at 1 and 64 concurrent clients.
+// closed loop, at 1, 16 and 64 concurrent clients.
 //
 //	go test -run '^$' -bench WalletCharge -benchtime 20000x ./server/pos/
 func BenchmarkWalletCharge(b *testing.B) {
-	for _, clients := range []int{1, 64} {
+	for _, clients := range []int{1, 16, 64} {
 		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
 			cb := newChargeBench(b, b.N)
 			lat := make([]time.Duration, b.N)

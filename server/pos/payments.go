@@ -51,25 +51,49 @@ func (s *Service) CreateQRIntent(ctx context.Context, a Actor, key, orderID, int
 	return in, replay, err
 }
 
-// bill is an order with its restaurant, loaded once per transaction.
+// bill is an order with its restaurant, loaded once per transaction, and
+// whether the order had a live intent then.
 type bill struct {
 	order Order
 	rest  Restaurant
+	live  bool
 }
 
 func loadBill(ctx context.Context, tx Tx, storeID, orderID string) (bill, error) {
-	o, err := tx.OrderByID(ctx, storeID, orderID)
+	b, err := tx.BillByID(ctx, storeID, orderID)
 	if err != nil {
 		return bill{}, notFound(err, "order")
 	}
-	r, err := tx.RestaurantByID(ctx, storeID)
-	return bill{o, r}, err
+	return bill{b.Order, b.Restaurant, b.Live}, nil
 }
 
 // newIntent creates an intent for what an active order owes, after
 // cancelling the order's unpaid QR intents. It refuses while a payment is
 // pending (the payer may be confirming it right now).
 func (s *Service) newIntent(ctx context.Context, tx Tx, a Actor, orderID, id, terminal string, m Method, rail string) (Intent, bill, []Intent, error) {
+	in, b, cancelled, err := s.planIntent(ctx, tx, a, orderID, id, terminal, m, rail)
+	if err != nil {
+		return Intent{}, bill{}, nil, err
+	}
+	if err := createIntent(ctx, tx, in); err != nil {
+		return Intent{}, bill{}, nil, err
+	}
+	return in, b, cancelled, nil
+}
+
+// createIntent stores a new intent.
+func createIntent(ctx context.Context, tx Tx, in Intent) error {
+	err := tx.CreateIntent(ctx, in)
+	if errors.Is(err, ErrConflict) {
+		return refuse(CodeConflict, "a payment with this id already exists")
+	}
+	return err
+}
+
+// planIntent does what newIntent does but store the intent: the caller
+// stores it with createIntent, in whatever state it reached meanwhile, in
+// the same transaction (which refuses an id that is taken then).
+func (s *Service) planIntent(ctx context.Context, tx Tx, a Actor, orderID, id, terminal string, m Method, rail string) (Intent, bill, []Intent, error) {
 	b, err := loadBill(ctx, tx, a.StoreID, orderID)
 	if err != nil {
 		return Intent{}, bill{}, nil, err
@@ -82,20 +106,16 @@ func (s *Service) newIntent(ctx context.Context, tx Tx, a Actor, orderID, id, te
 	if due <= 0 {
 		return Intent{}, bill{}, nil, invalid("", "the order owes nothing")
 	}
-	cancelled, err := s.clearLiveIntents(ctx, tx, a.StoreID, orderID, "replaced by a new payment")
-	if err != nil {
-		return Intent{}, bill{}, nil, err
+	var cancelled []Intent
+	if b.live {
+		if cancelled, err = s.cancelLiveIntents(ctx, tx, a.StoreID, orderID, "replaced by a new payment"); err != nil {
+			return Intent{}, bill{}, nil, err
+		}
 	}
 	now := s.clock()
 	in := Intent{ID: id, StoreID: a.StoreID, OrderID: orderID, Method: m, Rail: rail, Amount: due, Currency: o.Currency,
 		OrderVersion: o.Version, Status: IntentCreated, TerminalID: terminal, CreatedBy: a.StaffID,
 		CreatedAt: now, UpdatedAt: now, Deadline: now.Add(QRWindow), Version: 1}
-	if err := tx.CreateIntent(ctx, in); err != nil {
-		if errors.Is(err, ErrConflict) {
-			return Intent{}, bill{}, nil, refuse(CodeConflict, "a payment with this id already exists")
-		}
-		return Intent{}, bill{}, nil, err
-	}
 	return in, b, cancelled, nil
 }
 
@@ -103,6 +123,15 @@ func (s *Service) newIntent(ctx context.Context, tx Tx, a Actor, orderID, id, te
 // refuses if one is pending: at most one payment of an order is ever in
 // flight, which is what makes paying twice impossible.
 func (s *Service) clearLiveIntents(ctx context.Context, tx Tx, storeID, orderID, reason string) ([]Intent, error) {
+	if live, err := tx.HasLiveIntents(ctx, storeID, orderID); err != nil || !live {
+		return nil, err
+	}
+	return s.cancelLiveIntents(ctx, tx, storeID, orderID, reason)
+}
+
+// cancelLiveIntents is clearLiveIntents for an order known to have a live
+// intent.
+func (s *Service) cancelLiveIntents(ctx context.Context, tx Tx, storeID, orderID, reason string) ([]Intent, error) {
 	live, err := tx.ListIntents(ctx, IntentFilter{StoreID: storeID, OrderID: orderID, Statuses: []IntentStatus{IntentCreated, IntentPending}})
 	if err != nil {
 		return nil, err
@@ -122,6 +151,21 @@ func (s *Service) clearLiveIntents(ctx context.Context, tx Tx, storeID, orderID,
 
 // moveIntent applies one transition of the state machine and saves it.
 func (s *Service) moveIntent(ctx context.Context, tx Tx, in *Intent, to IntentStatus, reason string) error {
+	if err := s.transition(in, to, reason); err != nil {
+		return err
+	}
+	if err := tx.UpdateIntent(ctx, *in); err != nil {
+		if errors.Is(err, ErrConflict) {
+			return refuse(CodeConflict, "this payment changed meanwhile; try again")
+		}
+		return err
+	}
+	return s.syncShare(ctx, tx, *in)
+}
+
+// transition applies one transition of the state machine to in, in
+// memory: the caller saves it.
+func (s *Service) transition(in *Intent, to IntentStatus, reason string) error {
 	if !in.Status.CanMoveTo(to) {
 		return refuse(CodeConflict, "this payment is %s and cannot become %s", in.Status, to)
 	}
@@ -131,13 +175,18 @@ func (s *Service) moveIntent(ctx context.Context, tx Tx, in *Intent, to IntentSt
 	}
 	in.Version++
 	in.UpdatedAt = s.clock()
-	if err := tx.UpdateIntent(ctx, *in); err != nil {
-		if errors.Is(err, ErrConflict) {
-			return refuse(CodeConflict, "this payment changed meanwhile; try again")
-		}
-		return err
+	return nil
+}
+
+// advance moves an intent that is stored (saved) with moveIntent, and one
+// that is not stored yet only in memory: its caller stores it in its final
+// state, which spares the database an insert and an update of every index
+// of intents.
+func (s *Service) advance(ctx context.Context, tx Tx, in *Intent, to IntentStatus, reason string, saved bool) error {
+	if !saved {
+		return s.transition(in, to, reason)
 	}
-	return s.syncShare(ctx, tx, *in)
+	return s.moveIntent(ctx, tx, in, to, reason)
 }
 
 // ---- merchant-presented QR ----
@@ -300,7 +349,7 @@ func (s *Service) PayWithWallet(ctx context.Context, tok, credential string, tip
 			tip = in.Tip
 		}
 		in.Rail, in.Tip = RailWallet, tip
-		o, err = s.settleWallet(ctx, tx, &in, dev, true, nil)
+		o, err = s.settleWallet(ctx, tx, &in, dev, settle{payerPresent: true})
 		return err
 	})
 	if err != nil {
@@ -350,27 +399,37 @@ func (s *Service) ChargeCode(ctx context.Context, a Actor, key, orderID, intentI
 	var cancelled []Intent
 	var settled Order
 	in, replay, err := idempotent(ctx, s, a.StoreID, key, "charge_code", req, func(tx Tx) (Intent, error) {
-		in, b, c, err := s.newIntent(ctx, tx, a, orderID, intentID, terminal, MethodCode, string(rail))
+		if rail != paycode.RailWallet {
+			in, _, c, err := s.newIntent(ctx, tx, a, orderID, intentID, terminal, MethodCode, string(rail))
+			if err != nil {
+				return Intent{}, err
+			}
+			cancelled = c
+			in.Deadline = s.clock().Add(PendingWindow)
+			return in, s.moveIntent(ctx, tx, &in, IntentPending, "")
+		}
+		// The wallet settles here and now: the intent is stored once, in
+		// the state it ends in.
+		in, b, c, err := s.planIntent(ctx, tx, a, orderID, intentID, terminal, MethodCode, string(rail))
 		if err != nil {
 			return Intent{}, err
 		}
 		cancelled = c
-		if rail != paycode.RailWallet {
-			in.Deadline = s.clock().Add(PendingWindow)
-			return in, s.moveIntent(ctx, tx, &in, IntentPending, "")
-		}
-		dev, err := s.walletCode(ctx, tx, code)
+		p, err := s.walletCode(ctx, tx, a.StoreID, code)
 		if err != nil {
 			return Intent{}, err
 		}
-		settled, err = s.settleWallet(ctx, tx, &in, dev, false, &b)
+		settled, err = s.settleWallet(ctx, tx, &in, p.Device, settle{bill: &b, payer: &p, unsaved: true})
 		var pe *Error
 		if errors.As(err, &pe) && (pe.Code == CodeInsufficient || pe.Code == CodeLimit) {
 			// A definite refusal is an outcome: record it (the code is
 			// spent) and answer with the failed payment.
-			return in, s.moveIntent(ctx, tx, &in, IntentFailed, pe.Message)
+			err = s.transition(&in, IntentFailed, pe.Message)
 		}
-		return in, err
+		if err != nil {
+			return Intent{}, err
+		}
+		return in, createIntent(ctx, tx, in)
 	})
 	if err != nil {
 		return Intent{}, false, err
@@ -393,45 +452,60 @@ func (s *Service) ChargeCode(ctx context.Context, a Actor, key, orderID, intentI
 }
 
 // walletCode finds the device of a wallet payment code and accepts its
-// one-time value, once.
-func (s *Service) walletCode(ctx context.Context, tx Tx, code string) (Device, error) {
+// one-time value, once. It returns the device with what settleWallet
+// checks about its payer in a store, read with it.
+func (s *Service) walletCode(ctx context.Context, tx Tx, storeID, code string) (Payer, error) {
 	num, otp, err := paycode.ParseWalletCode(code)
 	if err != nil {
-		return Device{}, &Error{Code: CodeNotPaymentCode, Field: "code", Message: "this is not a payment code"}
+		return Payer{}, &Error{Code: CodeNotPaymentCode, Field: "code", Message: "this is not a payment code"}
 	}
-	dev, err := tx.DeviceByNumber(ctx, num)
+	now := s.now()
+	p, err := tx.PayerByDevice(ctx, num, storeID, RailWallet, startOfDay(now))
 	if errors.Is(err, ErrNotFound) {
-		return Device{}, &Error{Code: CodeCodeInvalid, Field: "code", Message: paycode.ErrCodeInvalid.Error()}
+		return Payer{}, &Error{Code: CodeCodeInvalid, Field: "code", Message: paycode.ErrCodeInvalid.Error()}
 	}
 	if err != nil {
-		return Device{}, err
+		return Payer{}, err
 	}
-	counter, err := paycode.VerifyWalletCode(dev.Secret, otp, s.now(), dev.LastCounter)
+	counter, err := paycode.VerifyWalletCode(p.Device.Secret, otp, now, p.Device.LastCounter)
 	switch {
 	case errors.Is(err, paycode.ErrCodeUsed):
-		return Device{}, &Error{Code: CodeCodeUsed, Field: "code", Message: err.Error()}
+		return Payer{}, &Error{Code: CodeCodeUsed, Field: "code", Message: err.Error()}
 	case errors.Is(err, paycode.ErrCodeExpired):
-		return Device{}, &Error{Code: CodeCodeExpired, Field: "code", Message: err.Error()}
+		return Payer{}, &Error{Code: CodeCodeExpired, Field: "code", Message: err.Error()}
 	case err != nil:
-		return Device{}, &Error{Code: CodeCodeInvalid, Field: "code", Message: paycode.ErrCodeInvalid.Error()}
+		return Payer{}, &Error{Code: CodeCodeInvalid, Field: "code", Message: paycode.ErrCodeInvalid.Error()}
 	}
 	if err := tx.UpdateDeviceCounter(ctx, num, counter); err != nil {
 		if errors.Is(err, ErrConflict) {
-			return Device{}, &Error{Code: CodeCodeUsed, Field: "code", Message: paycode.ErrCodeUsed.Error()}
+			return Payer{}, &Error{Code: CodeCodeUsed, Field: "code", Message: paycode.ErrCodeUsed.Error()}
 		}
-		return Device{}, err
+		return Payer{}, err
 	}
-	dev.LastCounter = counter
-	return dev, nil
+	p.Device.LastCounter = counter
+	return p, nil
+}
+
+// settle says how settleWallet is called.
+type settle struct {
+	// payerPresent: the payer is paying from their own phone already, so
+	// no confirmation is asked above the password-free threshold.
+	payerPresent bool
+	// bill and payer, if set, were loaded in this transaction already.
+	bill  *bill
+	payer *Payer
+	// unsaved: the intent is not stored yet; the caller stores it in the
+	// state it ends in.
+	unsaved bool
 }
 
 // settleWallet takes a wallet payment for a created intent inside tx:
-// limits, password-free threshold (unless the payer is paying from their
-// own phone already), balance, ledger entry, tender, and the order closed
-// when paid in full. Above the threshold the intent becomes pending for
-// the payer to confirm. It returns the order if it changed. b is the bill
-// if the caller loaded it in this transaction already, or nil.
-func (s *Service) settleWallet(ctx context.Context, tx Tx, in *Intent, dev Device, payerPresent bool, b *bill) (Order, error) {
+// limits, password-free threshold (unless the payer is present), balance,
+// ledger entry, tender, and the order closed when paid in full. Above the
+// threshold the intent becomes pending for the payer to confirm. It
+// returns the order if it changed.
+func (s *Service) settleWallet(ctx context.Context, tx Tx, in *Intent, dev Device, opt settle) (Order, error) {
+	b, saved, payerPresent := opt.bill, !opt.unsaved, opt.payerPresent
 	if b == nil {
 		loaded, err := loadBill(ctx, tx, in.StoreID, in.OrderID)
 		if err != nil {
@@ -444,13 +518,15 @@ func (s *Service) settleWallet(ctx context.Context, tx Tx, in *Intent, dev Devic
 		return Order{}, err
 	}
 	if stale {
-		if err := s.moveIntent(ctx, tx, in, IntentCancelled, "the bill changed"); err != nil {
+		if err := s.advance(ctx, tx, in, IntentCancelled, "the bill changed", saved); err != nil {
 			return Order{}, err
 		}
 		return Order{}, refuse(CodeBillChanged, "the bill changed; start the payment again")
 	}
-	m, err := tx.MemberByID(ctx, dev.MemberID)
-	if err != nil {
+	var m Member
+	if opt.payer != nil {
+		m = opt.payer.Member
+	} else if m, err = tx.MemberByID(ctx, dev.MemberID); err != nil {
 		return Order{}, err
 	}
 	if m.Currency != in.Currency {
@@ -458,16 +534,25 @@ func (s *Service) settleWallet(ctx context.Context, tx Tx, in *Intent, dev Devic
 	}
 	in.MemberID, in.PayerRef = m.ID, maskMember(m.ID)
 	total := in.Amount + in.Tip
-	lim, err := s.limits(ctx, tx, in.StoreID, RailWallet)
-	if err != nil {
-		return Order{}, err
+	var lim Limits
+	switch {
+	case opt.payer == nil:
+		if lim, err = s.limits(ctx, tx, in.StoreID, RailWallet); err != nil {
+			return Order{}, err
+		}
+	case opt.payer.Limits != nil:
+		lim = *opt.payer.Limits
+	default:
+		lim = DefaultLimits(in.StoreID, RailWallet)
 	}
 	if lim.SingleMax > 0 && total > lim.SingleMax {
 		return Order{}, refuse(CodeLimit, "this payment is over the limit of %s for one payment", formatMinor(lim.SingleMax, in.Currency))
 	}
 	if lim.DailyMax > 0 {
-		paid, err := tx.PayerTotalSince(ctx, m.ID, startOfDay(s.now()))
-		if err != nil {
+		var paid int64
+		if opt.payer != nil {
+			paid = opt.payer.PaidSince
+		} else if paid, err = tx.PayerTotalSince(ctx, m.ID, startOfDay(s.now())); err != nil {
 			return Order{}, err
 		}
 		if paid+total > lim.DailyMax {
@@ -476,7 +561,7 @@ func (s *Service) settleWallet(ctx context.Context, tx Tx, in *Intent, dev Devic
 	}
 	if !payerPresent && lim.PasswordFree > 0 && total > lim.PasswordFree {
 		in.Deadline = s.clock().Add(PendingWindow)
-		return Order{}, s.moveIntent(ctx, tx, in, IntentPending, "")
+		return Order{}, s.advance(ctx, tx, in, IntentPending, "", saved)
 	}
 	if m.Balance < total {
 		return Order{}, refuse(CodeInsufficient, "the wallet balance (%s) is not enough; top up or pay another way", formatMinor(m.Balance, m.Currency))
@@ -497,7 +582,7 @@ func (s *Service) settleWallet(ctx context.Context, tx Tx, in *Intent, dev Devic
 		return Order{}, err
 	}
 	in.RailRef = "wallet-" + in.ID
-	if err := s.moveIntent(ctx, tx, in, IntentSucceeded, ""); err != nil {
+	if err := s.advance(ctx, tx, in, IntentSucceeded, "", saved); err != nil {
 		return Order{}, err
 	}
 	return s.applyTender(ctx, tx, *b, *in)
@@ -551,7 +636,7 @@ func (s *Service) ConfirmPayment(ctx context.Context, credential, intentID strin
 			return s.moveIntent(ctx, tx, &in, IntentCancelled, "the payer declined")
 		}
 		// The payer has confirmed: settle (pending -> succeeded).
-		o, err = s.settleWallet(ctx, tx, &in, dev, true, nil)
+		o, err = s.settleWallet(ctx, tx, &in, dev, settle{payerPresent: true})
 		return err
 	})
 	if err != nil {

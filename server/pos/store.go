@@ -20,6 +20,7 @@ type Store interface {
 // error that wraps ErrConflict.
 type Tx interface {
 	PaymentTx
+	ChargeTx
 	ShareTx
 	BridgeTx
 	TableSessionTx

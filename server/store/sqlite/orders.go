@@ -215,6 +215,14 @@ func (t *tx) orders(ctx context.Context, where string, args []any, limit int) ([
 	if len(list) == 0 {
 		return nil, nil
 	}
+	if len(list) == 1 {
+		// One order (OrderByID, the hot path of every payment): plain
+		// equality, and its lines with their modifiers in one query.
+		if err := t.loadOne(ctx, &list[0]); err != nil {
+			return nil, err
+		}
+		return list, nil
+	}
 	// The ids travel as one JSON array parameter, whatever their number.
 	idsJSON, err := json.Marshal(ids)
 	if err != nil {
@@ -276,6 +284,61 @@ func (t *tx) loadLines(ctx context.Context, list []pos.Order, index map[string]i
 		o.Lines[line].Modifiers = append(o.Lines[line].Modifiers, m)
 	}
 	return mrows.Err()
+}
+
+// loadOne loads the lines, line modifiers and tenders of one order, in two
+// queries.
+func (t *tx) loadOne(ctx context.Context, o *pos.Order) error {
+	rows, err := t.tx.QueryContext(ctx, `SELECT l.position, l.id, l.item_id, l.name, l.base_price_minor, l.qty, l.note,
+		l.tax_rate_bp, l.sent, COALESCE(l.submission_id, ''), l.pending, m.modifier_id, m.name, m.price_minor
+		FROM order_lines l LEFT JOIN order_line_modifiers m ON m.order_id = l.order_id AND m.line_position = l.position
+		WHERE l.order_id = ? ORDER BY l.position, m.position`, o.ID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	last := -1
+	for rows.Next() {
+		var position int
+		var l pos.Line
+		var modID, modName sql.NullString
+		var modPrice sql.NullInt64
+		if err := rows.Scan(&position, &l.ID, &l.ItemID, &l.Name, &l.BasePrice, &l.Qty, &l.Note,
+			&l.TaxRateBP, &l.Sent, &l.Submission, &l.Pending, &modID, &modName, &modPrice); err != nil {
+			return err
+		}
+		if position != last {
+			o.Lines = append(o.Lines, l)
+			last = position
+		}
+		if modID.Valid {
+			line := &o.Lines[len(o.Lines)-1]
+			line.Modifiers = append(line.Modifiers, pos.LineModifier{ID: modID.String, Name: modName.String, Price: modPrice.Int64})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows.Close()
+
+	trows, err := t.tx.QueryContext(ctx, `SELECT id, kind, amount_minor, tendered_minor, change_minor,
+		tip_minor, COALESCE(created_by, ''), created_at
+		FROM tenders WHERE order_id = ? ORDER BY position`, o.ID)
+	if err != nil {
+		return err
+	}
+	defer trows.Close()
+	for trows.Next() {
+		td := pos.Tender{OrderID: o.ID}
+		var created int64
+		if err := trows.Scan(&td.ID, &td.Kind, &td.Amount, &td.Tendered, &td.Change,
+			&td.Tip, &td.CreatedBy, &created); err != nil {
+			return err
+		}
+		td.CreatedAt = fromMicros(created)
+		o.Tenders = append(o.Tenders, td)
+	}
+	return trows.Err()
 }
 
 func (t *tx) loadTenders(ctx context.Context, list []pos.Order, index map[string]int, idsJSON string) error {

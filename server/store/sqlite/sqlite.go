@@ -170,6 +170,10 @@ func dsn(path string, readOnly bool) (string, error) {
 		q.Set("mode", "ro")
 	} else {
 		q.Add("_pragma", "journal_mode(WAL)")
+		// The writer's page cache holds the pages every write touches
+		// (the indexes' last pages, the hot rows): 64 MiB, not the 2 MiB
+		// default. One connection: the readers keep the default.
+		q.Add("_pragma", "cache_size(-65536)")
 		q.Set("_txlock", "immediate")
 	}
 	return "file:" + uriPath(abs) + "?" + q.Encode(), nil
@@ -228,13 +232,22 @@ func (db *DB) Write(ctx context.Context, fn func(pos.Tx) error) error {
 	}
 }
 
+// idleRelease is how long the writer keeps the write connection, with its
+// prepared statements, once no call comes: through the short pauses of a
+// quiet till (a lone Write would otherwise parse every statement it runs
+// again), but not for good, so that the pool's one connection is free for
+// others (tests, maintenance) when the writer has nothing to do.
+const idleRelease = time.Second
+
 // writer runs the Write calls, a batch at a time, until Close. It keeps
-// the write connection from one batch to the next while calls keep coming,
-// and gives it back to the pool when idle.
+// the write connection from one batch to the next, and gives it back to
+// the pool after idleRelease without calls.
 func (db *DB) writer() {
 	defer close(db.done)
 	var wc *writeConn
 	defer func() { wc.release() }()
+	idle := time.NewTimer(idleRelease)
+	defer idle.Stop()
 	buf := make([]*writeCall, 0, maxBatch)
 	for {
 		select {
@@ -243,17 +256,25 @@ func (db *DB) writer() {
 		default:
 		}
 		batch := buf[:0]
-		select {
-		case c := <-db.calls:
-			batch = append(batch, c)
-		default:
-			wc.release()
-			wc = nil
+		if wc == nil {
 			select {
 			case c := <-db.calls:
 				batch = append(batch, c)
 			case <-db.stop:
 				return
+			}
+		} else {
+			idle.Reset(idleRelease)
+			select {
+			case c := <-db.calls:
+				batch = append(batch, c)
+				idle.Stop()
+			case <-db.stop:
+				return
+			case <-idle.C:
+				wc.release()
+				wc = nil
+				continue
 			}
 		}
 		// Take what queued up meanwhile, without waiting for more: an idle
@@ -289,6 +310,11 @@ func (db *DB) commit(wc *writeConn, calls []*writeCall) (*writeConn, []*writeCal
 			return nil, nil
 		}
 		wc = &writeConn{conn: conn, stmts: map[string]*sql.Stmt{}}
+	}
+	if len(wc.stmts) >= maxStmts {
+		// No fn holds a statement between batches: start the cache again,
+		// so that the statements in use now get prepared.
+		wc.closeStmts()
 	}
 	if _, err := wc.ExecContext(ctx, `BEGIN IMMEDIATE`); err != nil {
 		answerAll(calls, fmt.Errorf("sqlite: begin: %w", err))
@@ -344,15 +370,17 @@ func (db *DB) commit(wc *writeConn, calls []*writeCall) (*writeConn, []*writeCal
 
 // maxStmts bounds the statements a writeConn keeps prepared. Queries
 // built for a number of parameters (IN lists, postings) vary: once the
-// cache is full, new ones run unprepared until the writer goes idle.
+// cache is full, new ones run unprepared until the batch ends, and the
+// next batch starts with an empty cache.
 const maxStmts = 256
 
 // writeConn is the write connection while the writer holds it, with the
 // statements it has prepared on it. The driver parses every statement it
 // is given, which is a good part of the cost of a small write; most writes
 // repeat a few dozen statements, so a busy writer parses each once.
-// Cached statements stay open until release: a fn may hold one (a
-// prepared INSERT of lines) while it runs others.
+// Cached statements stay open until a batch starts with a full cache, or
+// until release: a fn may hold one (a prepared INSERT of lines) while it
+// runs others.
 type writeConn struct {
 	conn  *sql.Conn
 	stmts map[string]*sql.Stmt

@@ -56,7 +56,7 @@ func Run(t *testing.T, open func(t *testing.T) pos.Store) {
 		{"Limits", testLimits},
 		{"Ledger", testLedger},
 		{"PaymentRollback", testPaymentRollback},
-		{"Shares", testShares}, {"LiveShareIntents", testLiveShareIntents},
+		{"Shares", testShares}, {"LiveShareIntents", testLiveShareIntents}, {"HasLiveIntents", testHasLiveIntents}, {"PayerByDevice", testPayerByDevice}, {"BillByID", testBillByID},
 		{"PairingCodes", testPairingCodes}, {"Bridges", testBridges}, {"KitchenLines", testKitchenLines},
 		{"TableSessions", testTableSessions}, {"Submissions", testSubmissions}, {"PendingLines", testPendingLines},
 		{"CatalogEdits", testCatalogEdits}, {"Settings", testSettings}, {"MenuVersions", testMenuVersions}, {"Media", testMedia}, {"Audit", testAudit},
