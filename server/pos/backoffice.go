@@ -506,16 +506,22 @@ func (s *Service) SetSoldOut(ctx context.Context, a Actor, key, itemID string, s
 // day does (its cut-off, e.g. 04:00 in the store's time zone), so a dish
 // sold out at 23:30 stays sold out through a late night.
 func (s *Service) dayEnd(ctx context.Context, tx Tx, storeID string) (time.Time, error) {
+	_, to, err := s.today(ctx, tx, storeID)
+	return to, err
+}
+
+// today returns when the store's current business day began and ends.
+// A payer's daily limit counts from its start.
+func (s *Service) today(ctx context.Context, tx Tx, storeID string) (from, to time.Time, err error) {
 	d, err := s.daySettings(ctx, tx, storeID)
 	if err != nil {
-		return time.Time{}, err
+		return time.Time{}, time.Time{}, err
 	}
 	day, err := d.DayOf(s.now())
 	if err != nil {
-		return time.Time{}, err
+		return time.Time{}, time.Time{}, err
 	}
-	_, to, err := d.Bounds(day)
-	return to, err
+	return d.Bounds(day)
 }
 
 // SoldOut reports whether the item is sold out at now.

@@ -460,7 +460,11 @@ func (s *Service) walletCode(ctx context.Context, tx Tx, storeID, code string) (
 		return Payer{}, &Error{Code: CodeNotPaymentCode, Field: "code", Message: "this is not a payment code"}
 	}
 	now := s.now()
-	p, err := tx.PayerByDevice(ctx, num, storeID, RailWallet, startOfDay(now))
+	dayStart, _, err := s.today(ctx, tx, storeID)
+	if err != nil {
+		return Payer{}, err
+	}
+	p, err := tx.PayerByDevice(ctx, num, storeID, RailWallet, dayStart)
 	if errors.Is(err, ErrNotFound) {
 		return Payer{}, &Error{Code: CodeCodeInvalid, Field: "code", Message: paycode.ErrCodeInvalid.Error()}
 	}
@@ -552,8 +556,14 @@ func (s *Service) settleWallet(ctx context.Context, tx Tx, in *Intent, dev Devic
 		var paid int64
 		if opt.payer != nil {
 			paid = opt.payer.PaidSince
-		} else if paid, err = tx.PayerTotalSince(ctx, m.ID, startOfDay(s.now())); err != nil {
-			return Order{}, err
+		} else {
+			dayStart, _, err := s.today(ctx, tx, in.StoreID)
+			if err != nil {
+				return Order{}, err
+			}
+			if paid, err = tx.PayerTotalSince(ctx, m.ID, dayStart); err != nil {
+				return Order{}, err
+			}
 		}
 		if paid+total > lim.DailyMax {
 			return Order{}, refuse(CodeLimit, "this payment is over the payer's daily limit of %s", formatMinor(lim.DailyMax, in.Currency))

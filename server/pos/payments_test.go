@@ -743,3 +743,36 @@ func TestExternalRefundAndVoid(t *testing.T) {
 		t.Fatalf("void: %+v, %v, money still at the rail: %v", in, err, f.rail.taken("i2"))
 	}
 }
+
+// TestDailyLimitBusinessDay: a payer's daily limit counts the store's
+// business day (from 04:00 in Shanghai by default), not the server's
+// calendar day: a payment at 03:30 is still the evening's, one at 04:30
+// starts a new day.
+func TestDailyLimitBusinessDay(t *testing.T) {
+	f := newPayFixture(t) // 12:00 UTC: 20:00 in Shanghai
+	ctx := t.Context()
+	if _, _, err := f.svc.SetLimits(ctx, f.manager, "kl1", pos.Limits{Rail: pos.RailWallet, SingleMax: 10000, DailyMax: 12000, PasswordFree: 10000}); err != nil {
+		t.Fatal(err)
+	}
+	p := f.wallet(t, 100000)
+	pay := func(order, key string) pos.Intent {
+		t.Helper()
+		f.ticket(t, order) // 75.00
+		in, _, err := f.svc.ChargeCode(ctx, f.cashier, key, order, "i-"+key, f.code(t, p), "counter")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return in
+	}
+	if in := pay("o1", "k1"); in.Status != pos.IntentSucceeded {
+		t.Fatalf("first payment: %s %s", in.Status, in.Reason)
+	}
+	f.clock.Advance(7*time.Hour + 30*time.Minute) // 03:30 in Shanghai: the same business day
+	if in := pay("o2", "k2"); in.Status != pos.IntentFailed {
+		t.Errorf("at 03:30: %s, want refused over the daily limit", in.Status)
+	}
+	f.clock.Advance(time.Hour) // 04:30: a new business day (still the same UTC date)
+	if in := pay("o3", "k3"); in.Status != pos.IntentSucceeded {
+		t.Errorf("at 04:30: %s %s, want paid (a new day)", in.Status, in.Reason)
+	}
+}

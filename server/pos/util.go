@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"math/big"
 	"strings"
-	"time"
 
 	"qrpos/internal/money"
 )
@@ -18,12 +17,6 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
-}
-
-// startOfDay is midnight of t's day in t's location (business days with
-// their own cut-off come with the back office).
-func startOfDay(t time.Time) time.Time {
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, t.Location())
 }
 
 // maskMember shows only the last four digits of a member number.
