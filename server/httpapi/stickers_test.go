@@ -6,9 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
-
 	"qrpos/internal/wire"
 	"qrpos/server/demo"
 	"qrpos/server/pdf"
@@ -44,15 +41,11 @@ func stickerQR(t *testing.T, f *pdftest.File, i int) string {
 		t.Fatal(err)
 	}
 	x, y, size := sticker.QRBox(i % sticker.PerPage)
-	bmp, err := gozxing.NewBinaryBitmapFromImage(pdftest.Render(rects, x, pdf.A4Height-y, size, 3))
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+	text, err := pdftest.DecodeQR(rects, x, pdf.A4Height-y, size)
 	if err != nil {
 		t.Fatalf("sticker %d: decode QR: %v", i, err)
 	}
-	return res.GetText()
+	return text
 }
 
 func TestStickerSheetOverHTTP(t *testing.T) {

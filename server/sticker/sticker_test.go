@@ -9,9 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
-
 	"qrpos/server/pdf"
 	"qrpos/server/pdf/pdftest"
 	"qrpos/server/sticker"
@@ -147,19 +144,14 @@ func matrix(rects []pdftest.Rect, x, top, size float64, n int) [][]bool {
 	return out
 }
 
-// decode rasterises the rectangles of a QR box at 3 pixels per point and
-// reads the code with a QR decoder.
+// decode reads the QR code drawn in a QR box of the PDF.
 func decode(t *testing.T, rects []pdftest.Rect, x, top, size float64) string {
 	t.Helper()
-	bmp, err := gozxing.NewBinaryBitmapFromImage(pdftest.Render(rects, x, top, size, 3))
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+	text, err := pdftest.DecodeQR(rects, x, top, size)
 	if err != nil {
 		t.Fatalf("decode the QR code drawn in the PDF: %v", err)
 	}
-	return res.GetText()
+	return text
 }
 
 func TestSheetErrors(t *testing.T) {
