@@ -2,6 +2,7 @@ package pos
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	_ "time/tzdata" // business days need IANA zones on machines without /usr/share/zoneinfo
@@ -32,8 +33,23 @@ func DefaultDaySettings(storeID string) DaySettings {
 	return DaySettings{StoreID: storeID, CutoffMinute: DefaultCutoffMinute, TimeZone: DefaultTimeZone}
 }
 
-// Location loads the settings' time zone.
-func (d DaySettings) Location() (*time.Location, error) { return time.LoadLocation(d.TimeZone) }
+// Location loads the settings' time zone (once per zone: loading reads the
+// zone database, which a payment's daily limit would otherwise do each
+// time).
+func (d DaySettings) Location() (*time.Location, error) {
+	if l, ok := zones.Load(d.TimeZone); ok {
+		return l.(*time.Location), nil
+	}
+	l, err := time.LoadLocation(d.TimeZone)
+	if err != nil {
+		return nil, err
+	}
+	zones.Store(d.TimeZone, l)
+	return l, nil
+}
+
+// zones are the time zones loaded: name -> *time.Location.
+var zones sync.Map
 
 // Bounds returns the instants (UTC) a business day begins and ends at.
 // Across a daylight-saving change the day is 23 or 25 hours long.
