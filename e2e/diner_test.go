@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -38,6 +39,18 @@ func tableLink(a *api, table string) string {
 	return l.URL
 }
 
+// openTable opens a table link and waits for the app (diner.wasm) to have
+// the page: the server's page before it is TestTableMenuBeforeApp's.
+func (t *tab) openTable(link string) {
+	t.tb.Helper()
+	t.do("open the table link", chromedp.Navigate(link))
+	t.present("the app has the table page", appTable+" "+tid("diner-add")+":not([disabled])")
+}
+
+// appTable is the table page as the app renders it: the server's page is
+// marked data-ready by its script.
+var appTable = tid("page-table") + ":not([data-ready])"
+
 func (t *tab) present(step, css string) {
 	t.tb.Helper()
 	t.waitJS(step, fmt.Sprintf(`!!document.querySelector(%q)`, css))
@@ -60,8 +73,7 @@ func TestTableOrdering(t *testing.T) {
 
 	a, b := phone(t, "phone A", browser), phone(t, "phone B", browser)
 	for _, p := range []*tab{a, b} {
-		p.do("open the table link", chromedp.Navigate(link),
-			chromedp.WaitVisible(chromedp.CSS(tid("diner-add", "data-item-id=smashed-cucumber"))))
+		p.openTable(link)
 	}
 	if got := a.str("table name", fmt.Sprintf(`document.querySelector(%q).textContent`, tid("diner-table-name"))); got != "Table 5" {
 		t.Errorf("phone shows table %q, want Table 5", got)
@@ -292,8 +304,7 @@ func TestTableOrderingOffline(t *testing.T) {
 	mgr := newAPI(t, base, managerName, managerPIN)
 	link := tableLink(mgr, "t2")
 	p := phone(t, "phone", newBrowser(t, exe))
-	p.do("open the table link", chromedp.Navigate(link),
-		chromedp.WaitVisible(chromedp.CSS(tid("diner-add", "data-item-id=smashed-cucumber"))))
+	p.openTable(link)
 	p.do("add two", click(tid("diner-add", "data-item-id=smashed-cucumber")), click(tid("diner-add", "data-item-id=smashed-cucumber")))
 
 	failed, restore := p.cut("*/api/diner/submissions*")
@@ -336,6 +347,8 @@ func TestTableMenuBeforeApp(t *testing.T) {
 	var held []*fetch.EventRequestPaused
 	var mu sync.Mutex
 	released := false // the app's wasm is let through
+	var failJoins atomic.Bool
+	failJoins.Store(true)
 	p.do("hold the app, fail the script's join", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		if _, err := cdp.Call(ctx, tg, network.Enable, network.EnableParams{}); err != nil {
 			return err
@@ -357,7 +370,7 @@ func TestTableMenuBeforeApp(t *testing.T) {
 				through := released
 				mu.Unlock()
 				switch {
-				case strings.Contains(ev.Request.URL, "/join") && !through:
+				case strings.Contains(ev.Request.URL, "/join") && failJoins.Load():
 					chromedp.Do(p.ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 						_, err := cdp.Call(ctx, tg, fetch.FailRequest, fetch.FailRequestParams{RequestID: ev.RequestID, ErrorReason: network.ErrorReasonInternetDisconnected})
 						return err
@@ -392,6 +405,7 @@ func TestTableMenuBeforeApp(t *testing.T) {
 	if bar := p.str("cart bar", fmt.Sprintf(`document.querySelector(%q).textContent`, tid("diner-cart-open"))); !strings.Contains(bar, "2 · ¥36.00") {
 		t.Errorf("cart bar on the server's page = %q, want 2 dishes for ¥36.00", bar)
 	}
+	cold := p.str("category of the cucumber", fmt.Sprintf(`document.querySelector(%q).closest("ul").dataset.categoryId`, cucumber))
 	hot := p.str("category of mapo tofu", fmt.Sprintf(`document.querySelector(%q).closest("ul").dataset.categoryId`, tid("diner-add", "data-item-id=mapo-tofu")))
 	mapo := tid("diner-add", "data-item-id=mapo-tofu")
 	p.do("pick the hot dishes", click(tid("diner-category", "data-category-id="+hot)))
@@ -418,13 +432,29 @@ func TestTableMenuBeforeApp(t *testing.T) {
 		t.Error("the options dialog is on the server's page, not the app's")
 	}
 	p.present("the hot dishes are still shown", tid("diner-category", "data-category-id="+hot)+`[aria-selected="true"]`)
+	// The app could not join either (no connection): a dish added now is
+	// kept until it does.
+	p.present("offline", tid("diner-offline-note"))
 	p.do("close the dialog", click(tid("diner-options-cancel")))
+	// Back to the cold dishes (activated as a screen reader does: a tap
+	// can land on the page while the app redraws it for the lost
+	// connection).
+	coldTab := tid("diner-category", "data-category-id="+cold)
+	p.waitJS("cold dishes", fmt.Sprintf(`document.querySelector(%q) || void document.querySelector(%q)?.click()`, coldTab+`[aria-selected="true"]`, coldTab))
+	p.do("add a third cucumber in the app", click(cucumber))
+	p.waitJS("three in the cart", fmt.Sprintf(`document.querySelector(%q).textContent.includes("(3)")`, tid("diner-tab-cart")))
 	p.do("open the cart", click(tid("diner-tab-cart")))
 	qty := tid("diner-cart-line", "data-item-id=smashed-cucumber") + " " + tid("diner-cart-qty")
-	p.waitJS("cucumbers in the app's cart", fmt.Sprintf(`!!document.querySelector(%q) || void console.log("storage", JSON.stringify(localStorage), JSON.stringify(sessionStorage), document.querySelector('[data-testid="diner-cart"]')?.textContent)`, qty))
-	if got := p.str("cart", fmt.Sprintf(`document.querySelector(%q).textContent`, qty)); got != "2" {
-		t.Errorf("the app's cart has %s cucumbers, want the 2 added before it started", got)
+	p.present("cucumbers in the app's cart", qty)
+	if got := p.str("cart", fmt.Sprintf(`document.querySelector(%q).textContent`, qty)); got != "3" {
+		t.Errorf("the app's cart has %s cucumbers, want the 2 added before it started and the 1 before it joined", got)
 	}
+	if send := p.str("send before joining", fmt.Sprintf(`String(document.querySelector(%q).disabled)`, tid("diner-send"))); send != "true" {
+		t.Error("send is enabled before the table is joined")
+	}
+	failJoins.Store(false) // the connection is back: the app joins on its next try
+	p.present("joined", appTable+":not(:has("+tid("diner-offline-note")+"))")
+	p.waitJS("still three after joining", fmt.Sprintf(`document.querySelector(%q).textContent === "3"`, qty))
 	p.do("send", click(tid("diner-send")))
 	p.present("sent", tid("diner-order-line", "data-item-id=smashed-cucumber", "data-state=pending"))
 }
@@ -438,7 +468,7 @@ func TestTablePageOffline(t *testing.T) {
 	base, down := startServerDown(t, buildWasm(t))
 	link := tableLink(newAPI(t, base, managerName, managerPIN), "t6")
 	p := phone(t, "phone", newBrowser(t, exe))
-	appPage := tid("page-table") + ":not([data-ready])"
+	appPage := appTable
 	cucumber := tid("diner-add", "data-item-id=smashed-cucumber")
 	p.do("open the table link", chromedp.Navigate(link))
 	p.present("the app has the page", appPage+" "+cucumber+":not([disabled])")

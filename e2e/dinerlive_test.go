@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/chromedp/chromedp"
-
 	"qrpos/internal/money"
 	"qrpos/internal/wire"
 )
@@ -38,7 +36,7 @@ func TestMenuEditReachesDiner(t *testing.T) {
 	teaAdd := tid("diner-add", "data-item-id=jasmine-tea")
 	teaPrice := tid("diner-item", "data-item-id=jasmine-tea") + " " + tid("diner-item-price")
 	cucumberAdd := tid("diner-add", "data-item-id=smashed-cucumber")
-	p.do("open the table link", chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS(cucumberAdd)))
+	p.openTable(link)
 	p.do("drinks", click(tid("diner-category", "data-category-id=drinks")), click(teaAdd))
 	p.present("tea in the cart", tid("diner-cart-open"))
 	if got := p.minor("menu price", teaPrice); got != oldPrice {

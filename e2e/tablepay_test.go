@@ -76,7 +76,7 @@ func TestTablePay(t *testing.T) {
 	// the other's dish appear, the tablet sees both live and accepts them.
 	cucumber, tea := itemID(t, menu, "Smashed Cucumber"), itemID(t, menu, "Jasmine Tea")
 	for _, ph := range []*tab{a, b} {
-		ph.do("scan the table's sticker", chromedp.Navigate(link.URL), chromedp.WaitVisible(chromedp.CSS(tid("diner-add", "data-item-id="+cucumber))))
+		ph.openTable(link.URL)
 	}
 	a.do("A orders a cucumber salad", click(tid("diner-add", "data-item-id="+cucumber)), click(tid("diner-cart-open")),
 		chromedp.WaitVisible(chromedp.CSS(tid("diner-cart-line", "data-item-id="+cucumber))), click(tid("diner-send")),

@@ -120,10 +120,12 @@ func (p *TablePage) applyHandoff(ctx app.Context, h handoff) {
 	p.pendingAdds = append(p.pendingAdds, h.Adds...)
 }
 
-// addHandoff puts the dishes added before the join in the cart, at the
-// prices of the menu the app has (the cart shows them before sending).
+// addHandoff puts the dishes added on the server's page in the cart, at
+// the prices of the menu the app has (the cart shows them before
+// sending). Before the join the cart is the app's alone: the join merges
+// it into the session's.
 func (p *TablePage) addHandoff(ctx app.Context) {
-	if len(p.pendingAdds) == 0 || p.table.TableSessionID == "" || p.cart.Queued {
+	if len(p.pendingAdds) == 0 || p.cart.Queued || !p.hasMenu {
 		return
 	}
 	c := p.cart

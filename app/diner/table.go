@@ -107,6 +107,16 @@ func (p *TablePage) OnNav(ctx app.Context) {
 	}
 	p.applyHandoff(ctx, takeHandoff(ctx, p.link))
 	p.addHandoff(ctx)
+	p.join(ctx)
+}
+
+// join joins the table of the link (again after a reload: the same
+// session) and takes the menu with it; without a connection it tries again
+// every few seconds.
+func (p *TablePage) join(ctx app.Context) {
+	if !p.Mounted() {
+		return // the diner has left the page
+	}
 	ctx.Async(func() {
 		t, err := p.api.JoinTable(ctx, p.link)
 		var m wire.DinerMenu
@@ -119,10 +129,22 @@ func (p *TablePage) OnNav(ctx app.Context) {
 		ctx.Dispatch(func(ctx app.Context) {
 			if err != nil {
 				p.failed(ctx, err)
+				if _, isAPI := client.AsError(err); !isAPI {
+					ctx.After(retryEvery, p.join)
+				}
 				return
 			}
+			picked := p.cart // picked before the join (from the server's page's menu): no session yet
+			unjoined := p.table.TableSessionID == ""
 			p.table, p.menu, p.joined, p.hasMenu, p.offline, p.ended = t, m, true, true, false, false
 			p.loadCart(ctx)
+			if unjoined && len(picked.Lines) > 0 && !p.cart.Queued {
+				c := p.cart
+				for _, l := range picked.Lines {
+					c = c.Add(l, p.api.NewID)
+				}
+				p.setCart(ctx, c)
+			}
 			p.addHandoff(ctx)
 			// The menu shows first; keeping it for the next visit, the
 			// photos and the event stream come after.
@@ -171,6 +193,11 @@ func (p *TablePage) loadCart(ctx app.Context) {
 
 func (p *TablePage) setCart(ctx app.Context, c Cart) {
 	p.cart = c
+	if p.table.TableSessionID == "" {
+		// Not joined yet (the app started on the server's page): the
+		// dishes go in the session's cart when it joins.
+		return
+	}
 	ctx.SetState(cartKey(p.table.TableSessionID), c).Persist()
 }
 
@@ -675,7 +702,7 @@ func (p *TablePage) renderCart(l i18n.Lang) app.UI {
 		app.Div().Class("due-row", "grand").Body(app.Span().Text(tr(txtTotal, l)), widget.Money("diner-cart-total", c.Total(p.menu.Currency))),
 		app.P().Class("hint").DataSet("testid", "diner-send-error").Attr("role", "alert").Text(p.sendErr),
 		app.Button().Class("btn", "btn-ok", "btn-big").Type("button").DataSet("testid", "diner-send").Aria("label", tr(txtSend, l)).
-			Disabled(len(c.Lines) == 0 || p.sending || p.ended).OnClick(p.send).
+			Disabled(len(c.Lines) == 0 || p.sending || p.ended || p.table.TableSessionID == "").OnClick(p.send).
 			Text(map[bool]string{true: tr(txtSending, l), false: tr(txtSend, l)}[p.sending || c.Queued]),
 	)
 }
