@@ -44,15 +44,22 @@ func TestBackOffice(t *testing.T) {
 		tb.screens("shift-open")
 
 		cashSale(cashier, "e2e-shift-1") // 64.00 applied, 36.00 change
+		// A diner's wallet topped up with 50.00 in cash: in the drawer too.
+		var dev wire.WalletDevice
+		cashier.call("POST", "/api/wallet/devices", wire.NewWalletRequest{Name: "Shift diner"}, &dev)
+		cashier.callKey("POST", "/api/wallet/topup", wire.TopUpRequest{TopUpID: "e2e-shift-topup", MemberID: dev.MemberID, Amount: money.New(5000, "CNY")}, nil)
 		var cur wire.Shift
 		cashier.call("GET", "/api/shifts/current", nil, &cur)
 		tb.do("reload shift", chromedp.Navigate(base+"/shift"), chromedp.WaitVisible(chromedp.CSS(tid("shift-open"))))
 		tb.waitJS("cash sale shows", fmt.Sprintf(`document.querySelector(%q).dataset.minor === "6400"`, tid("shift-cash-sales")))
-		if got := tb.minor("expected", tid("shift-expected")); got != cur.Expected.Minor || got != 26400 {
-			t.Errorf("expected in the drawer: page %d, API %d, want 26400", got, cur.Expected.Minor)
+		if got := tb.minor("top-ups", tid("shift-cash-topups")); got != 5000 {
+			t.Errorf("wallet top-ups in cash: page %d, want 5000", got)
+		}
+		if got := tb.minor("expected", tid("shift-expected")); got != cur.Expected.Minor || got != 31400 {
+			t.Errorf("expected in the drawer: page %d, API %d, want 31400 (float, cash sale and top-up)", got, cur.Expected.Minor)
 		}
 
-		tb.do("count 260 and close", chromedp.SendKeys(chromedp.CSS(tid("shift-counted")), "260"), click(tid("shift-close")),
+		tb.do("count 310 and close", chromedp.SendKeys(chromedp.CSS(tid("shift-counted")), "310"), click(tid("shift-close")),
 			chromedp.WaitVisible(chromedp.CSS(tid("shift-closed"))))
 		tb.screens("shift-closed")
 		if got := tb.minor("difference", tid("shift-difference")); got != -400 {
@@ -63,8 +70,8 @@ func TestBackOffice(t *testing.T) {
 		}
 		var closed wire.Shift
 		mgr.call("GET", "/api/shifts/"+cur.ID, nil, &closed)
-		if closed.Open || closed.Difference.Minor != -400 || closed.Counted.Minor != 26000 {
-			t.Errorf("the server's shift: got %+v, want closed with counted 260.00 and difference -4.00", closed)
+		if closed.Open || closed.Difference.Minor != -400 || closed.Counted.Minor != 31000 || closed.CashTopUps.Minor != 5000 {
+			t.Errorf("the server's shift: got %+v, want closed with top-ups 50.00, counted 310.00 and difference -4.00", closed)
 		}
 		tb.do("cashier opens the reports", chromedp.Navigate(base+"/reports"), chromedp.WaitVisible(chromedp.CSS(tid("reports-forbidden"))))
 	})

@@ -160,6 +160,7 @@ func (p *ShiftPage) Render() app.UI {
 				app.H1().Text("Shift closed"),
 				row("Float", widget.Money("shift-float-amount", sh.Float)),
 				row("Cash sales", widget.Money("shift-cash-sales", sh.CashSales)),
+				row("Wallet top-ups (cash)", widget.Money("shift-cash-topups", sh.CashTopUps)),
 				row("Expected in the drawer", widget.Money("shift-expected", sh.Expected)),
 				row("Counted", widget.Money("shift-counted-amount", sh.Counted)),
 				app.Div().Class("due-row", "big").DataSet("testid", "shift-result").DataSet("state", state).Body(
@@ -182,6 +183,7 @@ func (p *ShiftPage) Render() app.UI {
 				row("Opened at", app.Span().DataSet("testid", "shift-opened-at").Text(clock(sh.OpenedAt))),
 				row("Float", widget.Money("shift-float-amount", sh.Float)),
 				row("Cash sales so far", widget.Money("shift-cash-sales", sh.CashSales)),
+				row("Wallet top-ups (cash)", widget.Money("shift-cash-topups", sh.CashTopUps)),
 				row("Expected in the drawer", widget.Money("shift-expected", sh.Expected)),
 				app.P().Text("At the end of the shift, count the cash in the drawer and enter the total."),
 				p.amountInput("shift-counted", "Cash counted ("+p.currency()+")"),

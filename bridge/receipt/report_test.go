@@ -16,7 +16,7 @@ func shiftJob() *wire.PrintJob {
 	closed := when
 	doc := wire.ShiftDoc(wire.Shift{
 		ID: "shift-1", StaffName: "王芳 Wang Fang", OpenedAt: opened, ClosedAt: &closed,
-		Float: cny(20000), CashSales: cny(6400), Expected: cny(26400), Counted: cny(26000), Difference: cny(-400),
+		Float: cny(20000), CashSales: cny(6400), CashTopUps: cny(5000), Expected: cny(31400), Counted: cny(31000), Difference: cny(-400),
 	}, "川味小馆", when)
 	return &wire.PrintJob{ID: "job-shift-1", Kind: wire.PrintKindReport, Report: &doc}
 }

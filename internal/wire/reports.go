@@ -29,6 +29,7 @@ type Shift struct {
 	ClosedAt   *time.Time   `json:"closed_at,omitempty"`
 	Float      money.Amount `json:"float"`
 	CashSales  money.Amount `json:"cash_sales"`
+	CashTopUps money.Amount `json:"cash_topups"` // cash taken for wallet top-ups
 	Expected   money.Amount `json:"expected"`
 	Counted    money.Amount `json:"counted"`
 	Difference money.Amount `json:"difference"`
@@ -200,6 +201,11 @@ func ShiftDoc(sh Shift, storeName string, at time.Time) ReportDoc {
 		ReportLine{Label: "Cash", Heading: true},
 		amountLine("Float", sh.Float),
 		amountLine("Cash sales", sh.CashSales),
+	)
+	if sh.CashTopUps.Currency != "" { // a server before top-ups counted sends none
+		d.Lines = append(d.Lines, amountLine("Wallet top-ups (cash)", sh.CashTopUps))
+	}
+	d.Lines = append(d.Lines,
 		amountLine("Expected", sh.Expected),
 		amountLine("Counted", sh.Counted),
 	)

@@ -73,6 +73,9 @@ type Entry struct {
 	At       time.Time
 	// Reverses is the id of the entry this one reverses, or "".
 	Reverses string
+	// By is the member of staff who took the money at a till (a top-up
+	// against cash), or "".
+	By string
 }
 
 // Posting moves Amount into (positive, a debit) or out of (negative, a

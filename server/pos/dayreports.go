@@ -124,11 +124,24 @@ func (s *Service) CurrentShift(ctx context.Context, a Actor) (Shift, error) {
 			}
 			return err
 		}
-		sh.CashSales, err = tx.CashTakenBy(ctx, a.StoreID, sh.StaffID, sh.OpenedAt, s.clock().Add(time.Microsecond))
-		sh.Expected = sh.Float + sh.CashSales
-		return err
+		return s.countCash(ctx, tx, &sh, s.clock())
 	})
 	return sh, err
+}
+
+// countCash sets the cash the shift expects in the drawer at now: the
+// float, the cash applied to orders and the cash taken for top-ups.
+func (s *Service) countCash(ctx context.Context, tx Tx, sh *Shift, now time.Time) error {
+	to := now.Add(time.Microsecond)
+	var err error
+	if sh.CashSales, err = tx.CashTakenBy(ctx, sh.StoreID, sh.StaffID, sh.OpenedAt, to); err != nil {
+		return err
+	}
+	if sh.CashTopUps, err = tx.CashTopUpsBy(ctx, sh.StoreID, sh.StaffID, sh.OpenedAt, to); err != nil {
+		return err
+	}
+	sh.Expected = sh.Float + sh.CashSales + sh.CashTopUps
+	return nil
 }
 
 // Shift returns a shift: the actor's own, or any for a manager.
@@ -144,17 +157,16 @@ func (s *Service) Shift(ctx context.Context, a Actor, id string) (Shift, error) 
 			return refuse(CodeForbidden, "only a manager can see another person's shift")
 		}
 		if sh.ClosedAt == nil {
-			sh.CashSales, err = tx.CashTakenBy(ctx, a.StoreID, sh.StaffID, sh.OpenedAt, s.clock().Add(time.Microsecond))
-			sh.Expected = sh.Float + sh.CashSales
+			return s.countCash(ctx, tx, &sh, s.clock())
 		}
-		return err
+		return nil
 	})
 	return sh, err
 }
 
 // CloseShift ends a shift with the cash counted in the drawer. Expected
-// cash is the float plus the cash the cashier applied to orders during
-// the shift; the difference is counted minus expected. A cashier closes
+// cash is the float plus the cash the cashier applied to orders and took
+// for wallet top-ups during the shift; the difference is counted minus expected. A cashier closes
 // only their own shift; a manager may close anyone's.
 func (s *Service) CloseShift(ctx context.Context, a Actor, key, id string, counted int64) (Shift, bool, error) {
 	if counted < 0 || counted > MaxAmount {
@@ -176,10 +188,9 @@ func (s *Service) CloseShift(ctx context.Context, a Actor, key, id string, count
 			return Shift{}, refuse(CodeConflict, "this shift is already closed")
 		}
 		now := s.clock()
-		if sh.CashSales, err = tx.CashTakenBy(ctx, a.StoreID, sh.StaffID, sh.OpenedAt, now.Add(time.Microsecond)); err != nil {
+		if err := s.countCash(ctx, tx, &sh, now); err != nil {
 			return Shift{}, err
 		}
-		sh.Expected = sh.Float + sh.CashSales
 		sh.Counted = counted
 		sh.ClosedAt = &now
 		if err := tx.CloseShift(ctx, sh); err != nil {

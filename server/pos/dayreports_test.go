@@ -349,9 +349,19 @@ func TestShift(t *testing.T) {
 	f.order(t, "o2", "")
 	f.add(t, "o2", "l2", "tsingtao", 1)
 	f.cash(t, f.manager, "o2", 1500) // the manager's, not the cashier's
+	// A wallet top-up against cash puts cash in the drawer too; the
+	// manager's goes in the manager's shift.
+	f.clock.Advance(time.Minute)
+	p := f.wallet(t, 0)
+	if _, _, err := f.svc.TopUp(ctx, f.cashier, "tu1", "topup-1", p.member.ID, 5000, "CNY"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.svc.TopUp(ctx, f.manager, "tu2", "topup-2", p.member.ID, 700, "CNY"); err != nil {
+		t.Fatal(err)
+	}
 	cur, err := f.svc.CurrentShift(ctx, f.cashier)
-	if err != nil || cur.ID != sh.ID || cur.Expected != 26400 || cur.CashSales != 6400 {
-		t.Fatalf("current shift: got %+v, %v, want expected 26400", cur, err)
+	if err != nil || cur.ID != sh.ID || cur.Expected != 31400 || cur.CashSales != 6400 || cur.CashTopUps != 5000 {
+		t.Fatalf("current shift: got %+v, %v, want expected 31400 (float 20000, sales 6400, top-ups 5000)", cur, err)
 	}
 	if _, _, err := f.svc.CloseShift(ctx, f.cashier, "c0", mgr.ID, 0); pos.ErrorCode(err) != pos.CodeForbidden {
 		t.Errorf("cashier closes the manager's shift: got %v, want forbidden", err)
@@ -360,14 +370,14 @@ func TestShift(t *testing.T) {
 		t.Errorf("cashier sees the manager's shift: got %v, want forbidden", err)
 	}
 	f.clock.Advance(time.Hour)
-	closed, _, err := f.svc.CloseShift(ctx, f.cashier, "c1", sh.ID, 26000)
+	closed, _, err := f.svc.CloseShift(ctx, f.cashier, "c1", sh.ID, 31000)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if closed.Expected != 26400 || closed.Counted != 26000 || closed.Difference() != -400 || closed.ClosedAt == nil {
-		t.Errorf("closed shift: got %+v, want expected 26400 counted 26000 difference -400", closed)
+	if closed.Expected != 31400 || closed.CashTopUps != 5000 || closed.Counted != 31000 || closed.Difference() != -400 || closed.ClosedAt == nil {
+		t.Errorf("closed shift: got %+v, want expected 31400 (top-ups 5000) counted 31000 difference -400", closed)
 	}
-	if _, replay, err := f.svc.CloseShift(ctx, f.cashier, "c1", sh.ID, 26000); err != nil || !replay {
+	if _, replay, err := f.svc.CloseShift(ctx, f.cashier, "c1", sh.ID, 31000); err != nil || !replay {
 		t.Errorf("close retried: got %v (replay %v)", err, replay)
 	}
 	_, _, err = f.svc.CloseShift(ctx, f.cashier, "c2", sh.ID, 1)

@@ -1312,7 +1312,7 @@ func (s *Service) TopUp(ctx context.Context, a Actor, key, topupID, memberID str
 		if currency != m.Currency {
 			return Member{}, invalid("amount", "this wallet holds %s", m.Currency)
 		}
-		if err := s.appendEntry(ctx, tx, ledger.Entry{ID: "topup-" + topupID, StoreID: a.StoreID, Kind: ledger.KindTopup, Ref: topupID,
+		if err := s.appendEntry(ctx, tx, ledger.Entry{ID: "topup-" + topupID, StoreID: a.StoreID, Kind: ledger.KindTopup, Ref: topupID, By: a.StaffID,
 			Postings: []ledger.Posting{
 				{Account: ledger.CashDrawer(a.StoreID), Amount: moneyOf(amount, currency)},
 				{Account: ledger.Wallet(m.ID), Amount: moneyOf(-amount, currency)},

@@ -93,10 +93,11 @@ type Shift struct {
 	Float    int64
 	OpenedAt time.Time
 	// Set when the shift closes.
-	ClosedAt  *time.Time
-	CashSales int64 // cash the cashier took during the shift (tenders)
-	Expected  int64 // Float + CashSales
-	Counted   int64
+	ClosedAt   *time.Time
+	CashSales  int64 // cash the cashier took during the shift (tenders)
+	CashTopUps int64 // cash the cashier took for wallet top-ups
+	Expected   int64 // Float + CashSales + CashTopUps
+	Counted    int64
 }
 
 // Difference is counted minus expected: negative when cash is missing.
@@ -243,6 +244,9 @@ type ReportTx interface {
 	CloseShift(ctx context.Context, s Shift) error
 	// CashTakenBy sums the cash a member of staff applied to orders.
 	CashTakenBy(ctx context.Context, storeID, staffID string, from, to time.Time) (int64, error)
+	// CashTopUpsBy sums the cash a member of staff took for wallet
+	// top-ups (ledger entries of kind top-up made by them).
+	CashTopUpsBy(ctx context.Context, storeID, staffID string, from, to time.Time) (int64, error)
 
 	LedgerTotals(ctx context.Context, storeID string, from, to time.Time) ([]LedgerTotal, error)
 	OrderTotals(ctx context.Context, storeID string, taxInclusive bool, from, to time.Time) (OrderTotals, error)

@@ -373,8 +373,8 @@ func (t *tx) PutLimits(ctx context.Context, l pos.Limits) error {
 // statements. It does not validate the entry: the caller does.
 func (t *tx) AppendEntry(ctx context.Context, e ledger.Entry) error {
 	op := "append entry " + e.ID
-	_, err := t.tx.ExecContext(ctx, `INSERT INTO ledger_entries (id, store_id, kind, ref, at, reverses)
-		VALUES (?, ?, ?, ?, ?, ?)`, e.ID, e.StoreID, string(e.Kind), e.Ref, micros(e.At), nullString(e.Reverses))
+	_, err := t.tx.ExecContext(ctx, `INSERT INTO ledger_entries (id, store_id, kind, ref, at, reverses, staff_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, e.ID, e.StoreID, string(e.Kind), e.Ref, micros(e.At), nullString(e.Reverses), nullString(e.By))
 	if err != nil {
 		return fail(op, err)
 	}
@@ -431,7 +431,7 @@ func (t *tx) ListEntries(ctx context.Context, f pos.EntryFilter) ([]ledger.Entry
 // entries loads the entries matching where with their postings: two
 // queries whatever the number of entries.
 func (t *tx) entries(ctx context.Context, where string, args []any) ([]ledger.Entry, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT id, store_id, kind, ref, at, COALESCE(reverses, '')
+	rows, err := t.tx.QueryContext(ctx, `SELECT id, store_id, kind, ref, at, COALESCE(reverses, ''), COALESCE(staff_id, '')
 		FROM ledger_entries WHERE `+where+` ORDER BY at, id`, args...)
 	if err != nil {
 		return nil, err
@@ -444,7 +444,7 @@ func (t *tx) entries(ctx context.Context, where string, args []any) ([]ledger.En
 		var e ledger.Entry
 		var kind string
 		var at int64
-		if err := rows.Scan(&e.ID, &e.StoreID, &kind, &e.Ref, &at, &e.Reverses); err != nil {
+		if err := rows.Scan(&e.ID, &e.StoreID, &kind, &e.Ref, &at, &e.Reverses, &e.By); err != nil {
 			return nil, err
 		}
 		e.Kind, e.At = ledger.Kind(kind), fromMicros(at)

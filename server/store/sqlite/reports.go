@@ -50,13 +50,13 @@ func (t *tx) CreateShift(ctx context.Context, s pos.Shift) error {
 }
 
 const shiftCols = `id, store_id, staff_id, currency, float_minor, opened_at, closed_at,
-	COALESCE(cash_sales_minor, 0), COALESCE(expected_minor, 0), COALESCE(counted_minor, 0)`
+	COALESCE(cash_sales_minor, 0), COALESCE(cash_topups_minor, 0), COALESCE(expected_minor, 0), COALESCE(counted_minor, 0)`
 
 func scanShift(r rowScanner) (pos.Shift, error) {
 	var s pos.Shift
 	var opened int64
 	var closed sql.NullInt64
-	if err := r.Scan(&s.ID, &s.StoreID, &s.StaffID, &s.Currency, &s.Float, &opened, &closed, &s.CashSales,
+	if err := r.Scan(&s.ID, &s.StoreID, &s.StaffID, &s.Currency, &s.Float, &opened, &closed, &s.CashSales, &s.CashTopUps,
 		&s.Expected, &s.Counted); err != nil {
 		return pos.Shift{}, err
 	}
@@ -86,9 +86,9 @@ func (t *tx) CloseShift(ctx context.Context, s pos.Shift) error {
 	if s.ClosedAt == nil {
 		return fmt.Errorf("sqlite: %s: no closing time", op)
 	}
-	res, err := t.tx.ExecContext(ctx, `UPDATE shifts SET closed_at = ?, cash_sales_minor = ?, expected_minor = ?, counted_minor = ?
+	res, err := t.tx.ExecContext(ctx, `UPDATE shifts SET closed_at = ?, cash_sales_minor = ?, cash_topups_minor = ?, expected_minor = ?, counted_minor = ?
 		WHERE store_id = ? AND id = ? AND closed_at IS NULL`,
-		micros(*s.ClosedAt), s.CashSales, s.Expected, s.Counted, s.StoreID, s.ID)
+		micros(*s.ClosedAt), s.CashSales, s.CashTopUps, s.Expected, s.Counted, s.StoreID, s.ID)
 	if err != nil {
 		return fail(op, err)
 	}
@@ -113,6 +113,20 @@ func (t *tx) CashTakenBy(ctx context.Context, storeID, staffID string, from, to 
 		staffID, micros(from), micros(to), storeID).Scan(&sum)
 	if err != nil {
 		return 0, fail("cash taken by "+staffID, err)
+	}
+	return sum, nil
+}
+
+// CashTopUpsBy sums the cash a member of staff took for wallet top-ups
+// (what the top-up entries put in the cash drawer).
+func (t *tx) CashTopUpsBy(ctx context.Context, storeID, staffID string, from, to time.Time) (int64, error) {
+	var sum int64
+	err := t.tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(p.amount_minor), 0)
+		FROM ledger_entries e JOIN ledger_postings p ON p.entry_id = e.id
+		WHERE e.store_id = ? AND e.staff_id = ? AND e.kind = 'topup' AND e.at >= ? AND e.at < ? AND p.account = ?`,
+		storeID, staffID, micros(from), micros(to), ledger.CashDrawer(storeID)).Scan(&sum)
+	if err != nil {
+		return 0, fail("cash top-ups by "+staffID, err)
 	}
 	return sum, nil
 }

@@ -66,6 +66,19 @@ func testShifts(t *testing.T, open func(t *testing.T) pos.Store) {
 				return err
 			}
 		}
+		// Cash top-ups: alice's in range, bob's, alice's too late; and a
+		// cash sale alice made (not a top-up).
+		topup := func(id, by string, t int, amount int64) ledger.Entry {
+			return ledger.Entry{ID: id, StoreID: store1, Kind: ledger.KindTopup, Ref: id, At: at(t), By: by, Postings: []ledger.Posting{
+				{Account: ledger.CashDrawer(store1), Amount: cny(amount)}, {Account: ledger.Wallet("m-" + id), Amount: cny(-amount)}}}
+		}
+		for _, e := range []ledger.Entry{topup("topup-1", alice, 2, 5000), topup("topup-2", bob, 2, 700), topup("topup-3", alice, 9, 300),
+			{ID: "cash-sale-a", StoreID: store1, Kind: ledger.KindCashSale, Ref: "t1", At: at(2), By: alice, Postings: []ledger.Posting{
+				{Account: ledger.CashDrawer(store1), Amount: cny(900)}, {Account: ledger.Revenue(store1), Amount: cny(-900)}}}} {
+			if err := tx.AppendEntry(ctx, e); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 	read(t, s, func(ctx context.Context, tx pos.Tx) error {
@@ -77,10 +90,17 @@ func testShifts(t *testing.T, open func(t *testing.T) pos.Store) {
 		if err != nil || cash != 1000 {
 			t.Errorf("CashTakenBy alice in [1, 5): got %d, %v, want 1000 (her cash only, applied, in range)", cash, err)
 		}
+		topups, err := tx.CashTopUpsBy(ctx, store1, alice, at(1), at(5))
+		if err != nil || topups != 5000 {
+			t.Errorf("CashTopUpsBy alice in [1, 5): got %d, %v, want 5000 (her top-ups only, in range)", topups, err)
+		}
+		if e, err := tx.EntryByID(ctx, store1, "topup-1"); err != nil || e.By != alice {
+			t.Errorf("EntryByID(topup-1).By = %q, %v; want %q", e.By, err, alice)
+		}
 		return nil
 	})
 	closedAt := at(10)
-	sh.ClosedAt, sh.CashSales, sh.Expected, sh.Counted = &closedAt, 1300, 21300, 21000
+	sh.ClosedAt, sh.CashSales, sh.CashTopUps, sh.Expected, sh.Counted = &closedAt, 1300, 5300, 26600, 26000
 	write(t, s, func(ctx context.Context, tx pos.Tx) error { return tx.CloseShift(ctx, sh) })
 	runErrCases(t, s, []errCase{
 		{"close twice", func(ctx context.Context, tx pos.Tx) error { return tx.CloseShift(ctx, sh) }, pos.ErrConflict},
