@@ -23,6 +23,17 @@ func (t *tx) HasLiveIntents(ctx context.Context, storeID, orderID string) (bool,
 	return live, nil
 }
 
+// payerByDevice is PayerByDevice's query (built once: it runs on every
+// wallet charge).
+var payerByDevice = `SELECT d.number, d.member_id, d.store_id, d.secret, d.credential_hash,
+		d.last_counter, d.created_at,
+		m.id, m.store_id, m.name, m.balance_minor, m.currency, m.created_at, m.version,
+		l.single_max_minor, l.daily_max_minor, l.password_free_minor,
+		(` + paidSince("d.member_id") + `)
+		FROM wallet_devices d JOIN wallet_members m ON m.id = d.member_id
+		LEFT JOIN limits l ON l.store_id = ? AND l.rail = ?
+		WHERE d.number = ?`
+
 // PayerByDevice reads a device, its member, a store's limits of a rail
 // and the member's captured total since a time (as PayerTotalSince sums
 // it) in one statement.
@@ -31,17 +42,8 @@ func (t *tx) PayerByDevice(ctx context.Context, number uint32, storeID, rail str
 	d, m := &p.Device, &p.Member
 	var dnum, dcreated, mcreated int64
 	var single, daily, free sql.NullInt64
-	err := t.tx.QueryRowContext(ctx, `SELECT d.number, d.member_id, d.store_id, d.secret, d.credential_hash,
-		d.last_counter, d.created_at,
-		m.id, m.store_id, m.name, m.balance_minor, m.currency, m.created_at, m.version,
-		l.single_max_minor, l.daily_max_minor, l.password_free_minor,
-		(SELECT COALESCE(SUM(amount_minor + tip_minor - refunded_minor), 0)
-			FROM intents WHERE member_id = d.member_id AND created_at >= ? AND status IN (?, ?, ?))
-		FROM wallet_devices d JOIN wallet_members m ON m.id = d.member_id
-		LEFT JOIN limits l ON l.store_id = ? AND l.rail = ?
-		WHERE d.number = ?`,
-		micros(since), string(pos.IntentSucceeded), string(pos.IntentPartiallyRefunded), string(pos.IntentRefunded),
-		storeID, rail, int64(number)).
+	err := t.tx.QueryRowContext(ctx, payerByDevice,
+		append(append([]any{micros(since)}, paidStatuses...), storeID, rail, int64(number))...).
 		Scan(&dnum, &d.MemberID, &d.StoreID, &d.Secret, &d.CredentialHash, &d.LastCounter, &dcreated,
 			&m.ID, &m.StoreID, &m.Name, &m.Balance, &m.Currency, &mcreated, &m.Version,
 			&single, &daily, &free, &p.PaidSince)

@@ -321,29 +321,36 @@ func (t *tx) loadOne(ctx context.Context, o *pos.Order) error {
 	}
 	rows.Close()
 
-	trows, err := t.tx.QueryContext(ctx, `SELECT id, kind, amount_minor, tendered_minor, change_minor,
-		tip_minor, COALESCE(created_by, ''), created_at
-		FROM tenders WHERE order_id = ? ORDER BY position`, o.ID)
+	trows, err := t.tx.QueryContext(ctx, `SELECT `+tenderCols+` FROM tenders WHERE order_id = ? ORDER BY position`, o.ID)
 	if err != nil {
 		return err
 	}
 	defer trows.Close()
 	for trows.Next() {
-		td := pos.Tender{OrderID: o.ID}
-		var created int64
-		if err := trows.Scan(&td.ID, &td.Kind, &td.Amount, &td.Tendered, &td.Change,
-			&td.Tip, &td.CreatedBy, &created); err != nil {
+		td, err := scanTender(trows)
+		if err != nil {
 			return err
 		}
-		td.CreatedAt = fromMicros(created)
 		o.Tenders = append(o.Tenders, td)
 	}
 	return trows.Err()
 }
 
+// tenderCols are the columns scanTender reads.
+const tenderCols = `id, order_id, kind, amount_minor, tendered_minor, change_minor, tip_minor, COALESCE(created_by, ''), created_at`
+
+func scanTender(r rowScanner) (pos.Tender, error) {
+	var td pos.Tender
+	var created int64
+	if err := r.Scan(&td.ID, &td.OrderID, &td.Kind, &td.Amount, &td.Tendered, &td.Change, &td.Tip, &td.CreatedBy, &created); err != nil {
+		return pos.Tender{}, err
+	}
+	td.CreatedAt = fromMicros(created)
+	return td, nil
+}
+
 func (t *tx) loadTenders(ctx context.Context, list []pos.Order, index map[string]int, idsJSON string) error {
-	rows, err := t.tx.QueryContext(ctx, `SELECT id, order_id, kind, amount_minor, tendered_minor, change_minor,
-		tip_minor, COALESCE(created_by, ''), created_at
+	rows, err := t.tx.QueryContext(ctx, `SELECT `+tenderCols+`
 		FROM tenders WHERE order_id IN (SELECT value FROM json_each(?))
 		ORDER BY order_id, position`, idsJSON)
 	if err != nil {
@@ -351,13 +358,10 @@ func (t *tx) loadTenders(ctx context.Context, list []pos.Order, index map[string
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var td pos.Tender
-		var created int64
-		if err := rows.Scan(&td.ID, &td.OrderID, &td.Kind, &td.Amount, &td.Tendered, &td.Change,
-			&td.Tip, &td.CreatedBy, &created); err != nil {
+		td, err := scanTender(rows)
+		if err != nil {
 			return err
 		}
-		td.CreatedAt = fromMicros(created)
 		o := &list[index[td.OrderID]]
 		o.Tenders = append(o.Tenders, td)
 	}

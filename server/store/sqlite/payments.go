@@ -183,15 +183,25 @@ func (t *tx) ListIntents(ctx context.Context, f pos.IntentFilter) ([]pos.Intent,
 // since. Intents of every store count: the cap is the payer's.
 func (t *tx) PayerTotalSince(ctx context.Context, memberID string, since time.Time) (int64, error) {
 	var total int64
-	err := t.tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(amount_minor + tip_minor - refunded_minor), 0)
-		FROM intents WHERE member_id = ? AND created_at >= ? AND status IN (?, ?, ?)`,
-		memberID, micros(since),
-		string(pos.IntentSucceeded), string(pos.IntentPartiallyRefunded), string(pos.IntentRefunded)).Scan(&total)
+	err := t.tx.QueryRowContext(ctx, payerTotal, append([]any{memberID, micros(since)}, paidStatuses...)...).Scan(&total)
 	if err != nil {
 		return 0, fail("payer total of "+memberID, err)
 	}
 	return total, nil
 }
+
+// paidSince is the query of what a member paid from a time on: captured
+// payments and tips less refunds. member is the SQL expression naming the
+// member; the parameters are the time (Unix microseconds) and then
+// paidStatuses.
+func paidSince(member string) string {
+	return `SELECT COALESCE(SUM(amount_minor + tip_minor - refunded_minor), 0)
+		FROM intents WHERE member_id = ` + member + ` AND created_at >= ? AND status IN (?, ?, ?)`
+}
+
+var payerTotal = paidSince("?")
+
+var paidStatuses = []any{string(pos.IntentSucceeded), string(pos.IntentPartiallyRefunded), string(pos.IntentRefunded)}
 
 // Refunds.
 
