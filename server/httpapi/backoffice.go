@@ -30,29 +30,29 @@ const maxPhotoBody = photo.MaxBytes*4/3 + 1024
 func (s *Server) registerBackoffice(mux *http.ServeMux) {
 	mux.Handle("POST /api/menu/categories", s.auth(s.saveCategory(true)))
 	mux.Handle("PUT /api/menu/categories/{id}", s.auth(s.saveCategory(false)))
-	mux.Handle("POST /api/menu/categories/order", s.auth(s.reorderCategories))
+	mux.Handle("POST /api/menu/categories/order", s.auth(s.reorderCategories()))
 	mux.Handle("POST /api/menu/items", s.auth(s.saveItem(true)))
 	mux.Handle("PUT /api/menu/items/{id}", s.auth(s.saveItem(false)))
-	mux.Handle("POST /api/menu/items/order", s.auth(s.reorderItems))
-	mux.Handle("POST /api/menu/items/{id}/sold-out", s.auth(s.soldOut))
+	mux.Handle("POST /api/menu/items/order", s.auth(s.reorderItems()))
+	mux.Handle("POST /api/menu/items/{id}/sold-out", s.auth(s.soldOut()))
 	mux.Handle("GET /api/menu/items/{id}/price", s.auth(s.priceAt))
 	mux.Handle("POST /api/menu/modifier-groups", s.auth(s.saveModifierGroup(true)))
 	mux.Handle("PUT /api/menu/modifier-groups/{id}", s.auth(s.saveModifierGroup(false)))
 	mux.Handle("POST /api/media", s.auth(s.uploadPhoto))
 	mux.HandleFunc("GET /media/{file}", s.media)
 
-	mux.Handle("POST /api/staff", s.auth(s.addStaff))
-	mux.Handle("PATCH /api/staff/{id}", s.auth(s.changeStaff))
+	mux.Handle("POST /api/staff", s.auth(s.addStaff()))
+	mux.Handle("PATCH /api/staff/{id}", s.auth(s.changeStaff()))
 
 	mux.Handle("POST /api/tables", s.auth(s.saveTable(true)))
 	mux.Handle("PUT /api/tables/{id}", s.auth(s.saveTable(false)))
-	mux.Handle("POST /api/tables/order", s.auth(s.reorderTables))
+	mux.Handle("POST /api/tables/order", s.auth(s.reorderTables()))
 	mux.Handle("GET /api/areas", s.auth(s.listAreas))
 	mux.Handle("POST /api/areas", s.auth(s.saveArea(true)))
 	mux.Handle("PUT /api/areas/{id}", s.auth(s.saveArea(false)))
 
 	mux.Handle("GET /api/settings", s.auth(s.getSettings))
-	mux.Handle("PUT /api/settings", s.auth(s.putSettings))
+	mux.Handle("PUT /api/settings", s.auth(s.putSettings()))
 	mux.Handle("POST /api/drawer/open", s.auth(s.openDrawer))
 	mux.Handle("GET /api/audit", s.auth(s.auditLog))
 }
@@ -91,6 +91,27 @@ func (s *Server) answer(w http.ResponseWriter, a pos.Actor, status int, v any, r
 	return nil
 }
 
+// managed is a back-office change: the request body decoded into Req for
+// do, which makes the change and returns the answer, its status and
+// whether it was a replay; only managers may, and the store's terminals
+// (and diners' pages) are told event.
+func managed[Req any](s *Server, event string, do func(r *http.Request, a pos.Actor, req Req) (out any, status int, replay bool, err error)) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, a pos.Actor) error {
+		if err := managerOnly(a); err != nil {
+			return err
+		}
+		var req Req
+		if err := decode(w, r, &req); err != nil {
+			return err
+		}
+		out, status, replay, err := do(r, a, req)
+		if err != nil {
+			return err
+		}
+		return s.answer(w, a, status, out, replay, event)
+	}
+}
+
 func created(create bool) int {
 	if create {
 		return http.StatusCreated
@@ -109,105 +130,61 @@ func pathID(r *http.Request, create bool, id string) error {
 // ---- menu ----
 
 func (s *Server) saveCategory(create bool) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request, a pos.Actor) error {
-		if err := managerOnly(a); err != nil {
-			return err
-		}
-		var req wire.CategoryRequest
-		if err := decode(w, r, &req); err != nil {
-			return err
-		}
+	return managed(s, wire.EventMenuUpdated, func(r *http.Request, a pos.Actor, req wire.CategoryRequest) (any, int, bool, error) {
 		if err := pathID(r, create, req.ID); err != nil {
-			return err
+			return nil, 0, false, err
 		}
 		c, replay, err := s.svc.SaveCategory(r.Context(), a, idemKey(r), pos.Category{ID: req.ID, Name: req.Name, Position: req.Position}, create)
-		if err != nil {
-			return err
-		}
-		return s.answer(w, a, created(create), wire.Category{ID: c.ID, Name: c.Name, Position: c.Position}, replay, wire.EventMenuUpdated)
-	}
+		return wire.Category{ID: c.ID, Name: c.Name, Position: c.Position}, created(create), replay, err
+	})
 }
 
-func (s *Server) reorderCategories(w http.ResponseWriter, r *http.Request, a pos.Actor) error {
-	if err := managerOnly(a); err != nil {
-		return err
-	}
-	var req wire.ReorderRequest
-	if err := decode(w, r, &req); err != nil {
-		return err
-	}
-	cs, replay, err := s.svc.ReorderCategories(r.Context(), a, idemKey(r), req.IDs)
-	if err != nil {
-		return err
-	}
-	out := []wire.Category{}
-	for _, c := range cs {
-		out = append(out, wire.Category{ID: c.ID, Name: c.Name, Position: c.Position})
-	}
-	return s.answer(w, a, http.StatusOK, out, replay, wire.EventMenuUpdated)
+func (s *Server) reorderCategories() handlerFunc {
+	return managed(s, wire.EventMenuUpdated, func(r *http.Request, a pos.Actor, req wire.ReorderRequest) (any, int, bool, error) {
+		cs, replay, err := s.svc.ReorderCategories(r.Context(), a, idemKey(r), req.IDs)
+		out := []wire.Category{}
+		for _, c := range cs {
+			out = append(out, wire.Category{ID: c.ID, Name: c.Name, Position: c.Position})
+		}
+		return out, http.StatusOK, replay, err
+	})
 }
 
 func (s *Server) saveItem(create bool) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request, a pos.Actor) error {
-		if err := managerOnly(a); err != nil {
-			return err
-		}
-		var req wire.ItemRequest
-		if err := decode(w, r, &req); err != nil {
-			return err
-		}
+	return managed(s, wire.EventMenuUpdated, func(r *http.Request, a pos.Actor, req wire.ItemRequest) (any, int, bool, error) {
 		if err := pathID(r, create, req.ID); err != nil {
-			return err
+			return nil, 0, false, err
 		}
 		rest, err := s.svc.Restaurant(r.Context(), a)
 		if err != nil {
-			return err
+			return nil, 0, false, err
 		}
 		if req.Price.Currency != rest.Currency {
-			return &pos.Error{Code: pos.CodeInvalid, Field: "price", Message: "prices are in " + rest.Currency}
+			return nil, 0, false, &pos.Error{Code: pos.CodeInvalid, Field: "price", Message: "prices are in " + rest.Currency}
 		}
 		it, replay, err := s.svc.SaveItem(r.Context(), a, idemKey(r), pos.ItemEdit{ID: req.ID, CategoryID: req.CategoryID, Name: req.Name,
 			Price: req.Price.Minor, TaxRateBP: req.TaxRateBP, Available: req.Available, SoldOut: req.SoldOut, Position: req.Position,
 			ModifierGroupIDs: req.ModifierGroups, Photo: req.Photo}, create)
+		return itemOut(it, rest.Currency, s.now()), created(create), replay, err
+	})
+}
+
+func (s *Server) reorderItems() handlerFunc {
+	return managed(s, wire.EventMenuUpdated, func(r *http.Request, a pos.Actor, req wire.ReorderRequest) (any, int, bool, error) {
+		replay, err := s.svc.ReorderItems(r.Context(), a, idemKey(r), req.IDs)
+		return req, http.StatusOK, replay, err
+	})
+}
+
+func (s *Server) soldOut() handlerFunc {
+	return managed(s, wire.EventMenuUpdated, func(r *http.Request, a pos.Actor, req wire.SoldOutRequest) (any, int, bool, error) {
+		it, replay, err := s.svc.SetSoldOut(r.Context(), a, idemKey(r), r.PathValue("id"), req.SoldOut)
 		if err != nil {
-			return err
+			return nil, 0, false, err
 		}
-		return s.answer(w, a, created(create), itemOut(it, rest.Currency, s.now()), replay, wire.EventMenuUpdated)
-	}
-}
-
-func (s *Server) reorderItems(w http.ResponseWriter, r *http.Request, a pos.Actor) error {
-	if err := managerOnly(a); err != nil {
-		return err
-	}
-	var req wire.ReorderRequest
-	if err := decode(w, r, &req); err != nil {
-		return err
-	}
-	replay, err := s.svc.ReorderItems(r.Context(), a, idemKey(r), req.IDs)
-	if err != nil {
-		return err
-	}
-	return s.answer(w, a, http.StatusOK, req, replay, wire.EventMenuUpdated)
-}
-
-func (s *Server) soldOut(w http.ResponseWriter, r *http.Request, a pos.Actor) error {
-	if err := managerOnly(a); err != nil {
-		return err
-	}
-	var req wire.SoldOutRequest
-	if err := decode(w, r, &req); err != nil {
-		return err
-	}
-	it, replay, err := s.svc.SetSoldOut(r.Context(), a, idemKey(r), r.PathValue("id"), req.SoldOut)
-	if err != nil {
-		return err
-	}
-	rest, err := s.svc.Restaurant(r.Context(), a)
-	if err != nil {
-		return err
-	}
-	return s.answer(w, a, http.StatusOK, itemOut(it, rest.Currency, s.now()), replay, wire.EventMenuUpdated)
+		rest, err := s.svc.Restaurant(r.Context(), a)
+		return itemOut(it, rest.Currency, s.now()), http.StatusOK, replay, err
+	})
 }
 
 func (s *Server) priceAt(w http.ResponseWriter, r *http.Request, a pos.Actor) error {
@@ -232,34 +209,24 @@ func (s *Server) priceAt(w http.ResponseWriter, r *http.Request, a pos.Actor) er
 }
 
 func (s *Server) saveModifierGroup(create bool) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request, a pos.Actor) error {
-		if err := managerOnly(a); err != nil {
-			return err
-		}
-		var req wire.ModifierGroupRequest
-		if err := decode(w, r, &req); err != nil {
-			return err
-		}
+	return managed(s, wire.EventMenuUpdated, func(r *http.Request, a pos.Actor, req wire.ModifierGroupRequest) (any, int, bool, error) {
 		if err := pathID(r, create, req.ID); err != nil {
-			return err
+			return nil, 0, false, err
 		}
 		rest, err := s.svc.Restaurant(r.Context(), a)
 		if err != nil {
-			return err
+			return nil, 0, false, err
 		}
 		g := pos.ModifierGroup{ID: req.ID, Name: req.Name, Min: req.Min, Max: req.Max, Position: req.Position}
 		for _, m := range req.Modifiers {
 			if m.Price.Currency != rest.Currency {
-				return &pos.Error{Code: pos.CodeInvalid, Field: "modifiers", Message: "prices are in " + rest.Currency}
+				return nil, 0, false, &pos.Error{Code: pos.CodeInvalid, Field: "modifiers", Message: "prices are in " + rest.Currency}
 			}
 			g.Modifiers = append(g.Modifiers, pos.Modifier{ID: m.ID, Name: m.Name, Price: m.Price.Minor})
 		}
 		g, replay, err := s.svc.SaveModifierGroup(r.Context(), a, idemKey(r), g, create)
-		if err != nil {
-			return err
-		}
-		return s.answer(w, a, created(create), groupOut(g, rest.Currency), replay, wire.EventMenuUpdated)
-	}
+		return groupOut(g, rest.Currency), created(create), replay, err
+	})
 }
 
 // ---- photos ----
@@ -339,78 +306,43 @@ func (s *Server) media(w http.ResponseWriter, r *http.Request) {
 
 // ---- staff ----
 
-func (s *Server) addStaff(w http.ResponseWriter, r *http.Request, a pos.Actor) error {
-	if err := managerOnly(a); err != nil {
-		return err
-	}
-	var req wire.AddStaffRequest
-	if err := decode(w, r, &req); err != nil {
-		return err
-	}
-	st, replay, err := s.svc.AddStaff(r.Context(), a, idemKey(r), pos.StaffEdit{ID: req.ID, Name: req.Name, Role: pos.Role(req.Role), PIN: req.PIN})
-	if err != nil {
-		return err
-	}
-	return s.answer(w, a, http.StatusCreated, staffInfo(st), replay, wire.EventStaffUpdated)
+func (s *Server) addStaff() handlerFunc {
+	return managed(s, wire.EventStaffUpdated, func(r *http.Request, a pos.Actor, req wire.AddStaffRequest) (any, int, bool, error) {
+		st, replay, err := s.svc.AddStaff(r.Context(), a, idemKey(r), pos.StaffEdit{ID: req.ID, Name: req.Name, Role: pos.Role(req.Role), PIN: req.PIN})
+		return staffInfo(st), http.StatusCreated, replay, err
+	})
 }
 
-func (s *Server) changeStaff(w http.ResponseWriter, r *http.Request, a pos.Actor) error {
-	if err := managerOnly(a); err != nil {
-		return err
-	}
-	var req wire.ChangeStaffRequest
-	if err := decode(w, r, &req); err != nil {
-		return err
-	}
-	c := pos.StaffChange{Name: req.Name, PIN: req.PIN, Active: req.Active}
-	if req.Role != nil {
-		role := pos.Role(*req.Role)
-		c.Role = &role
-	}
-	st, replay, err := s.svc.ChangeStaff(r.Context(), a, idemKey(r), r.PathValue("id"), c)
-	if err != nil {
-		return err
-	}
-	return s.answer(w, a, http.StatusOK, staffInfo(st), replay, wire.EventStaffUpdated)
+func (s *Server) changeStaff() handlerFunc {
+	return managed(s, wire.EventStaffUpdated, func(r *http.Request, a pos.Actor, req wire.ChangeStaffRequest) (any, int, bool, error) {
+		c := pos.StaffChange{Name: req.Name, PIN: req.PIN, Active: req.Active}
+		if req.Role != nil {
+			role := pos.Role(*req.Role)
+			c.Role = &role
+		}
+		st, replay, err := s.svc.ChangeStaff(r.Context(), a, idemKey(r), r.PathValue("id"), c)
+		return staffInfo(st), http.StatusOK, replay, err
+	})
 }
 
 // ---- tables and areas ----
 
 func (s *Server) saveTable(create bool) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request, a pos.Actor) error {
-		if err := managerOnly(a); err != nil {
-			return err
-		}
-		var req wire.TableRequest
-		if err := decode(w, r, &req); err != nil {
-			return err
-		}
+	return managed(s, wire.EventTablesUpdated, func(r *http.Request, a pos.Actor, req wire.TableRequest) (any, int, bool, error) {
 		if err := pathID(r, create, req.ID); err != nil {
-			return err
+			return nil, 0, false, err
 		}
 		t, replay, err := s.svc.SaveTable(r.Context(), a, idemKey(r), pos.Table{ID: req.ID, Name: req.Name, Seats: req.Seats,
 			Position: req.Position, AreaID: req.AreaID}, create)
-		if err != nil {
-			return err
-		}
-		return s.answer(w, a, created(create), wire.Table{ID: t.ID, Name: t.Name, Seats: t.Seats, Position: t.Position, AreaID: t.AreaID},
-			replay, wire.EventTablesUpdated)
-	}
+		return wire.Table{ID: t.ID, Name: t.Name, Seats: t.Seats, Position: t.Position, AreaID: t.AreaID}, created(create), replay, err
+	})
 }
 
-func (s *Server) reorderTables(w http.ResponseWriter, r *http.Request, a pos.Actor) error {
-	if err := managerOnly(a); err != nil {
-		return err
-	}
-	var req wire.ReorderRequest
-	if err := decode(w, r, &req); err != nil {
-		return err
-	}
-	replay, err := s.svc.ReorderTables(r.Context(), a, idemKey(r), req.IDs)
-	if err != nil {
-		return err
-	}
-	return s.answer(w, a, http.StatusOK, req, replay, wire.EventTablesUpdated)
+func (s *Server) reorderTables() handlerFunc {
+	return managed(s, wire.EventTablesUpdated, func(r *http.Request, a pos.Actor, req wire.ReorderRequest) (any, int, bool, error) {
+		replay, err := s.svc.ReorderTables(r.Context(), a, idemKey(r), req.IDs)
+		return req, http.StatusOK, replay, err
+	})
 }
 
 func (s *Server) listAreas(w http.ResponseWriter, r *http.Request, a pos.Actor) error {
@@ -427,23 +359,13 @@ func (s *Server) listAreas(w http.ResponseWriter, r *http.Request, a pos.Actor) 
 }
 
 func (s *Server) saveArea(create bool) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request, a pos.Actor) error {
-		if err := managerOnly(a); err != nil {
-			return err
-		}
-		var req wire.Area
-		if err := decode(w, r, &req); err != nil {
-			return err
-		}
+	return managed(s, wire.EventTablesUpdated, func(r *http.Request, a pos.Actor, req wire.Area) (any, int, bool, error) {
 		if err := pathID(r, create, req.ID); err != nil {
-			return err
+			return nil, 0, false, err
 		}
 		ar, replay, err := s.svc.SaveArea(r.Context(), a, idemKey(r), pos.Area{ID: req.ID, Name: req.Name, Position: req.Position}, create)
-		if err != nil {
-			return err
-		}
-		return s.answer(w, a, created(create), wire.Area{ID: ar.ID, Name: ar.Name, Position: ar.Position}, replay, wire.EventTablesUpdated)
-	}
+		return wire.Area{ID: ar.ID, Name: ar.Name, Position: ar.Position}, created(create), replay, err
+	})
 }
 
 // ---- settings ----
@@ -470,21 +392,13 @@ func (s *Server) getSettings(w http.ResponseWriter, r *http.Request, a pos.Actor
 	return nil
 }
 
-func (s *Server) putSettings(w http.ResponseWriter, r *http.Request, a pos.Actor) error {
-	if err := managerOnly(a); err != nil {
-		return err
-	}
-	var req wire.Settings
-	if err := decode(w, r, &req); err != nil {
-		return err
-	}
-	in := pos.StoreSettings{Name: req.Name, Address: req.Address, Currency: req.Currency,
-		Settings: pos.Settings{PublicURL: &req.PublicURL, AutoPrint: req.AutoPrint, AutoSend: req.AutoSend}}
-	st, replay, err := s.svc.UpdateSettings(r.Context(), a, idemKey(r), in)
-	if err != nil {
-		return err
-	}
-	return s.answer(w, a, http.StatusOK, s.settingsOut(st), replay, wire.EventSettingsUpdated)
+func (s *Server) putSettings() handlerFunc {
+	return managed(s, wire.EventSettingsUpdated, func(r *http.Request, a pos.Actor, req wire.Settings) (any, int, bool, error) {
+		in := pos.StoreSettings{Name: req.Name, Address: req.Address, Currency: req.Currency,
+			Settings: pos.Settings{PublicURL: &req.PublicURL, AutoPrint: req.AutoPrint, AutoSend: req.AutoSend}}
+		st, replay, err := s.svc.UpdateSettings(r.Context(), a, idemKey(r), in)
+		return s.settingsOut(st), http.StatusOK, replay, err
+	})
 }
 
 // storeSettings returns a store's settings for the server's own use; on
