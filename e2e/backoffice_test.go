@@ -7,6 +7,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -148,5 +149,50 @@ func writePNG(t *testing.T, path string, w, h int) {
 	defer f.Close()
 	if err := png.Encode(f, img); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestBackofficeSettingsAndTables: a manager saves the store's address
+// and renames a table in the back office; each page shows it saved (or the
+// server's refusal next to the form), and the server has the change.
+func TestBackofficeSettingsAndTables(t *testing.T) {
+	exe := chromium(t)
+	base := startServer(t, buildWasm(t))
+	mgrAPI := newAPI(t, base, managerName, managerPIN)
+	manager := newPhone(t, newBrowser(t, exe), "manager tablet")
+	manager.do("tablet viewport", chromedp.EmulateViewport(1280, 800))
+	manager.login(base, managerName, managerPIN, false)
+
+	manager.do("open settings", chromedp.Navigate(base+"/backoffice/settings"), chromedp.WaitVisible(chromedp.CSS(tid("bo-settings-form"))))
+	address := tid("bo-settings-address")
+	manager.do("new address", chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).value = ""`, address)), chromedp.SendKeys(chromedp.CSS(address), "88 Lake Road"),
+		click(tid("bo-settings-save")))
+	manager.present("settings saved", tid("bo-settings-saved"))
+	var st wire.Settings
+	mgrAPI.call("GET", "/api/settings", nil, &st)
+	if st.Address != "88 Lake Road" {
+		t.Errorf("server's address = %q, want the one saved", st.Address)
+	}
+	if n := manager.str("limits hint", fmt.Sprintf(`String(document.querySelectorAll(%q).length)`, tid("bo-limits-saved"))); n != "0" {
+		t.Error("the limits form says saved; only the settings were")
+	}
+	single := tid("bo-limits-single")
+	manager.do("an impossible limit", chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).value = ""`, single)), chromedp.SendKeys(chromedp.CSS(single), "-5"),
+		click(tid("bo-limits-save")))
+	manager.present("refused next to the form", tid("bo-form-error", "data-form=limits"))
+	if n := manager.str("no saved hint", fmt.Sprintf(`String(document.querySelectorAll(%q).length)`, tid("bo-settings-saved")+","+tid("bo-limits-saved"))); n != "0" {
+		t.Error("a saved hint stays after a refusal")
+	}
+
+	manager.do("open tables", chromedp.Navigate(base+"/backoffice/tables"), chromedp.WaitVisible(chromedp.CSS(tid("bo-tables-table"))))
+	row := tid("bo-table-row", "data-table-name=Table 7")
+	name := row + " " + tid("bo-table-name")
+	manager.do("rename table 7", chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).value = ""`, name)), chromedp.SendKeys(chromedp.CSS(name), "Window 7"),
+		click(row+" "+tid("bo-table-save")))
+	manager.present("renamed in the page", tid("bo-table-row", "data-table-name=Window 7"))
+	var tables wire.TableList
+	mgrAPI.call("GET", "/api/tables", nil, &tables)
+	if !slices.ContainsFunc(tables.Tables, func(tb wire.Table) bool { return tb.Name == "Window 7" }) {
+		t.Errorf("server's tables %+v lack Window 7", tables.Tables)
 	}
 }

@@ -1,6 +1,7 @@
 package cashier
 
 import (
+	"context"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,6 +37,10 @@ type boBase struct {
 	live    liveLink
 	formErr formError
 	busy    string // what is being saved, "" when idle
+	// lastSaved is the form whose change run made last, for a "Saved"
+	// hint; "" while one runs.
+	lastSaved string
+	reload    func(app.Context)
 }
 
 // follow loads a back-office page for a manager and reloads it whenever
@@ -43,6 +48,7 @@ type boBase struct {
 // a reconnection once loaded, since events may have been missed. A cashier
 // gets the page's refusal, loaded at once.
 func (b *boBase) follow(ctx app.Context, loaded *bool, reload func(app.Context), types ...string) {
+	b.reload = reload
 	b.begin(ctx, func(ctx app.Context) {
 		if !b.isManager() {
 			*loaded = true
@@ -53,6 +59,28 @@ func (b *boBase) follow(ctx app.Context, loaded *bool, reload func(app.Context),
 			if slices.Contains(types, ev.Type) || ev.Type == wire.EventHello && *loaded {
 				reload(ctx)
 			}
+		})
+	})
+}
+
+// run makes one change (what names it while it is saved) and reloads the
+// page when it is done; a refusal shows next to form.
+func (b *boBase) run(form, what string, call func(context.Context) error) {
+	ctx := b.pg
+	if b.busy != "" {
+		return
+	}
+	b.busy, b.formErr, b.lastSaved = what, formError{}, ""
+	ctx.Async(func() {
+		err := call(ctx)
+		ctx.Dispatch(func(ctx app.Context) {
+			b.busy = ""
+			if err != nil {
+				b.refused(ctx, form, err)
+				return
+			}
+			b.lastSaved = form
+			b.reload(ctx)
 		})
 	})
 }

@@ -127,26 +127,6 @@ func (p *BOMenuPage) dirty(it wire.Item, d *itemDraft) bool {
 	return d.name != it.Name || d.price != it.Price.Decimal() || d.tax != formatBP(it.TaxRateBP) || d.cat != it.CategoryID || d.available != it.Available
 }
 
-// save runs one edit and reloads the menu when it is done.
-func (p *BOMenuPage) save(form, what string, call func(context.Context) error) {
-	ctx := p.pg
-	if p.busy != "" {
-		return
-	}
-	p.busy, p.formErr = what, formError{}
-	ctx.Async(func() {
-		err := call(ctx)
-		ctx.Dispatch(func(ctx app.Context) {
-			p.busy = ""
-			if err != nil {
-				p.refused(ctx, form, err)
-				return
-			}
-			p.reload(ctx)
-		})
-	})
-}
-
 func (p *BOMenuPage) itemRequest(it wire.Item, d *itemDraft, form string) (wire.ItemRequest, bool) {
 	price, err := money.ParseDecimal(d.price, p.menu.Currency)
 	if err != nil {
@@ -178,7 +158,7 @@ func (p *BOMenuPage) saveItem(id string) app.EventHandler {
 		if !ok {
 			return
 		}
-		p.save("item-"+it.ID, it.ID, func(ctx context.Context) error {
+		p.run("item-"+it.ID, it.ID, func(ctx context.Context) error {
 			_, err := p.api.SaveItem(ctx, req, false)
 			return err
 		})
@@ -188,7 +168,7 @@ func (p *BOMenuPage) saveItem(id string) app.EventHandler {
 func (p *BOMenuPage) toggleSoldOut(id string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
 		it := p.saved[id]
-		p.save("item-"+it.ID, it.ID, func(ctx context.Context) error {
+		p.run("item-"+it.ID, it.ID, func(ctx context.Context) error {
 			_, err := p.api.SetSoldOut(ctx, it.ID, !it.SoldOut)
 			return err
 		})
@@ -200,7 +180,7 @@ func (p *BOMenuPage) uploadPhoto(id string) app.EventHandler {
 		it := p.saved[id]
 		input := ctx.JSSrc()
 		form := "item-" + it.ID
-		p.save(form, it.ID, func(ctx context.Context) error {
+		p.run(form, it.ID, func(ctx context.Context) error {
 			data, err := client.ReadFile(ctx, input, maxPhoto)
 			if err != nil {
 				return &client.Error{Status: 422, ErrorBody: wire.ErrorBody{Code: wire.CodeInvalid, Field: "data", Message: err.Error()}}
@@ -228,7 +208,7 @@ func (p *BOMenuPage) addItem(ctx app.Context, e app.Event) {
 	if !ok {
 		return
 	}
-	p.save("new-item", "new-item", func(ctx context.Context) error {
+	p.run("new-item", "new-item", func(ctx context.Context) error {
 		_, err := p.api.SaveItem(ctx, req, true)
 		if err == nil {
 			p.newItem.name, p.newItem.price = "", ""
@@ -239,7 +219,7 @@ func (p *BOMenuPage) addItem(ctx app.Context, e app.Event) {
 
 func (p *BOMenuPage) addCategory(ctx app.Context, e app.Event) {
 	req := wire.CategoryRequest{ID: p.api.NewID(), Name: p.newCat, Position: len(p.menu.Categories)}
-	p.save("new-category", "new-category", func(ctx context.Context) error {
+	p.run("new-category", "new-category", func(ctx context.Context) error {
 		_, err := p.api.SaveCategory(ctx, req, true)
 		if err == nil {
 			p.newCat = ""
@@ -257,7 +237,7 @@ func (p *BOMenuPage) saveCategory(id string) app.EventHandler {
 			}
 		}
 		req := wire.CategoryRequest{ID: c.ID, Name: p.cats[c.ID], Position: c.Position}
-		p.save("category-"+c.ID, c.ID, func(ctx context.Context) error {
+		p.run("category-"+c.ID, c.ID, func(ctx context.Context) error {
 			_, err := p.api.SaveCategory(ctx, req, false)
 			return err
 		})
@@ -277,7 +257,7 @@ func (p *BOMenuPage) moveCategory(i, delta int) app.EventHandler {
 		for k, c := range cats {
 			ids[k] = c.ID
 		}
-		p.save("categories", "categories", func(ctx context.Context) error { return p.api.Reorder(ctx, "categories", ids) })
+		p.run("categories", "categories", func(ctx context.Context) error { return p.api.Reorder(ctx, "categories", ids) })
 	}
 }
 
@@ -309,7 +289,7 @@ func (p *BOMenuPage) moveItem(id string, delta int) app.EventHandler {
 		for k, it := range items {
 			ids[k] = it.ID
 		}
-		p.save("item-"+id, id, func(ctx context.Context) error { return p.api.Reorder(ctx, "items", ids) })
+		p.run("item-"+id, id, func(ctx context.Context) error { return p.api.Reorder(ctx, "items", ids) })
 	}
 }
 
@@ -344,7 +324,7 @@ func (p *BOMenuPage) saveGroup(id string) app.EventHandler {
 		if !ok {
 			return
 		}
-		p.save("group-"+g.ID, g.ID, func(ctx context.Context) error {
+		p.run("group-"+g.ID, g.ID, func(ctx context.Context) error {
 			_, err := p.api.SaveModifierGroup(ctx, req, false)
 			return err
 		})
@@ -363,7 +343,7 @@ func (p *BOMenuPage) addGroup(ctx app.Context, e app.Event) {
 	if !ok {
 		return
 	}
-	p.save("new-group", "new-group", func(ctx context.Context) error {
+	p.run("new-group", "new-group", func(ctx context.Context) error {
 		_, err := p.api.SaveModifierGroup(ctx, req, true)
 		if err == nil {
 			p.newGroup = groupDraft{}

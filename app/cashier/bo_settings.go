@@ -23,7 +23,6 @@ type BOSettingsPage struct {
 	loaded bool
 	st     wire.Settings
 	limits [3]string // single, daily, password-free, as typed
-	saved  string    // "settings" or "limits" after a save, for the hint
 }
 
 // NewBOSettings returns the settings form.
@@ -62,30 +61,10 @@ func (p *BOSettingsPage) reload(ctx app.Context) {
 	})
 }
 
-func (p *BOSettingsPage) run(form string, call func(context.Context) error) {
-	ctx := p.pg
-	if p.busy != "" {
-		return
-	}
-	p.busy, p.formErr, p.saved = form, formError{}, ""
-	ctx.Async(func() {
-		err := call(ctx)
-		ctx.Dispatch(func(ctx app.Context) {
-			p.busy = ""
-			if err != nil {
-				p.refused(ctx, form, err)
-				return
-			}
-			p.saved = form
-			p.reload(ctx)
-		})
-	})
-}
-
 func (p *BOSettingsPage) save(ctx app.Context, e app.Event) {
 	st := p.st
 	st.EffectivePublicURL = ""
-	p.run("settings", func(ctx context.Context) error {
+	p.run("settings", "settings", func(ctx context.Context) error {
 		_, err := p.api.SaveSettings(ctx, st)
 		return err
 	})
@@ -102,7 +81,7 @@ func (p *BOSettingsPage) saveLimits(ctx app.Context, e app.Event) {
 		}
 		l[i] = a
 	}
-	p.run("limits", func(ctx context.Context) error {
+	p.run("limits", "limits", func(ctx context.Context) error {
 		_, err := p.api.SaveLimits(ctx, limitsRail, wire.Limits{SingleMax: l[0], DailyMax: l[1], PasswordFree: l[2]})
 		return err
 	})
@@ -146,7 +125,7 @@ func (p *BOSettingsPage) Render() app.UI {
 			checkbox("bo-settings-auto-send", "Send diners' orders to the kitchen automatically", p.st.AutoSend, func(v bool) { p.st.AutoSend = v }),
 			app.Button().Class("btn", "btn-primary").Type("button").DataSet("testid", "bo-settings-save").
 				Disabled(p.busy != "").OnClick(p.save).Text("Save settings"),
-			app.If(p.saved == "settings", func() app.UI {
+			app.If(p.lastSaved == "settings", func() app.UI {
 				return app.P().Class("saved").DataSet("testid", "bo-settings-saved").Attr("role", "status").Text("Saved.")
 			}),
 			p.errorFor("settings"),
@@ -158,7 +137,7 @@ func (p *BOSettingsPage) Render() app.UI {
 			input("bo-lim-free", "bo-limits-password-free", "Password-free up to", p.limits[2], func(v string) { p.limits[2] = v }),
 			app.Button().Class("btn", "btn-primary").Type("button").DataSet("testid", "bo-limits-save").
 				Disabled(p.busy != "").OnClick(p.saveLimits).Text("Save limits"),
-			app.If(p.saved == "limits", func() app.UI {
+			app.If(p.lastSaved == "limits", func() app.UI {
 				return app.P().Class("saved").DataSet("testid", "bo-limits-saved").Attr("role", "status").Text("Saved.")
 			}),
 			p.errorFor("limits"),

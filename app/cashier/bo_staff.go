@@ -55,25 +55,6 @@ func (p *BOStaffPage) reload(ctx app.Context) {
 	})
 }
 
-func (p *BOStaffPage) run(form, what string, call func(context.Context) error) {
-	ctx := p.pg
-	if p.busy != "" {
-		return
-	}
-	p.busy, p.formErr = what, formError{}
-	ctx.Async(func() {
-		err := call(ctx)
-		ctx.Dispatch(func(ctx app.Context) {
-			p.busy = ""
-			if err != nil {
-				p.refused(ctx, form, err)
-				return
-			}
-			p.reload(ctx)
-		})
-	})
-}
-
 func (p *BOStaffPage) change(s wire.StaffInfo, req wire.ChangeStaffRequest) {
 	p.run("staff-"+s.ID, s.ID, func(ctx context.Context) error {
 		_, err := p.api.ChangeStaff(ctx, s.ID, req)

@@ -79,25 +79,6 @@ func (p *BOTablesPage) reload(ctx app.Context) {
 	})
 }
 
-func (p *BOTablesPage) run(form, what string, call func(context.Context) error) {
-	ctx := p.pg
-	if p.busy != "" {
-		return
-	}
-	p.busy, p.formErr = what, formError{}
-	ctx.Async(func() {
-		err := call(ctx)
-		ctx.Dispatch(func(ctx app.Context) {
-			p.busy = ""
-			if err != nil {
-				p.refused(ctx, form, err)
-				return
-			}
-			p.reload(ctx)
-		})
-	})
-}
-
 func (p *BOTablesPage) request(id string, d *tableDraft, pos int, form string) (wire.TableRequest, bool) {
 	seats, err := strconv.Atoi(d.seats)
 	if err != nil {
