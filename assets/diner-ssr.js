@@ -91,10 +91,9 @@
     return c;
   };
 
-  // shown is the cart as the diner sees it: the session's cart and the
-  // dishes added before the join.
-  const shown = () => {
-    const c = JSON.parse(JSON.stringify(cart()));
+  // withAdds puts the dishes added before the join (kept in the handoff)
+  // in cart c.
+  const withAdds = (c) => {
     for (const a of handoff().adds || []) {
       const it = items.get(a.item_id);
       if (it) {
@@ -118,7 +117,7 @@
 
   // render updates what the cart changes on the page, as the app renders it.
   const render = () => {
-    const c = shown();
+    const c = withAdds(cart()); // the cart as the diner sees it
     let n = 0;
     let total = 0;
     for (const l of c.lines || []) {
@@ -136,7 +135,6 @@
       bar.hidden = n === 0;
       bar.textContent = data.texts.viewCart + " · " + n + " · " + money(total);
     }
-    return c;
   };
 
   const add = (it) => {
@@ -175,16 +173,8 @@
     }
     session = t.table_session_id;
     // The dishes added meanwhile go in the session's cart.
-    const adds = handoff().adds || [];
-    if (adds.length > 0 && !cart().queued) {
-      let c = cart();
-      for (const a of adds) {
-        const it = items.get(a.item_id);
-        if (it) {
-          c = addLine(c, it);
-        }
-      }
-      setState(cartKey(session), c);
+    if ((handoff().adds || []).length > 0 && !cart().queued) {
+      setState(cartKey(session), withAdds(cart()));
       setHandoff((h) => delete h.adds);
     }
     render();
@@ -247,7 +237,7 @@
         // The server renders the page in the chosen language.
         const l = el.dataset.lang;
         localStorage.setItem("qrpos.lang", JSON.stringify(l));
-        document.cookie = "qrpos_lang=" + l + "; Path=/; Max-Age=31536000; SameSite=Lax";
+        document.cookie = "qrpos_lang=" + l + "; Path=/; Max-Age=31536000; SameSite=Lax"; // as i18n.Choose
         location.reload();
         return;
       }

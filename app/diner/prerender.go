@@ -19,8 +19,8 @@ import (
 // and joins the table. When the app starts it replaces the page with its
 // own rendering of the same state, and carries on with what the diner did
 // meanwhile (the handoff: the category shown, a dish whose options are to
-// be chosen, the tab or language asked for, dishes added before the table
-// was joined).
+// be chosen, the tab asked for, dishes added before the table was
+// joined). Choosing a language reloads the page, rendered in it.
 
 // SSRElementID is the id of the JSON script element holding SSRData in a
 // prerendered table page.
@@ -99,9 +99,8 @@ func takeHandoff(ctx app.Context, link string) handoff {
 }
 
 // applyHandoff carries on with what the diner did on the prerendered page:
-// the category and tab they chose, and the dish whose options
-// they asked for. Dishes added before the join go in the cart once it is
-// known (addHandoff).
+// the category and tab they chose, and the dish whose options they asked
+// for. The dishes they added go in the cart (addHandoff).
 func (p *TablePage) applyHandoff(ctx app.Context, h handoff) {
 	if h.Category != "" {
 		p.category = h.Category

@@ -23,6 +23,14 @@ const (
 // StorageKey is the localStorage key of the diner's explicit choice.
 const StorageKey = "qrpos.lang"
 
+// Tag is l's BCP 47 tag for <html lang>: zh-CN or en.
+func (l Lang) Tag() string {
+	if l == Zh {
+		return "zh-CN"
+	}
+	return "en"
+}
+
 // Text is one string in every language.
 type Text struct{ En, Zh string }
 
@@ -112,11 +120,7 @@ func SetDocumentLang(l Lang) {
 	if !app.IsClient {
 		return
 	}
-	tag := "en"
-	if l == Zh {
-		tag = "zh-CN"
-	}
-	app.Window().Get("document").Get("documentElement").Call("setAttribute", "lang", tag)
+	app.Window().Get("document").Get("documentElement").Call("setAttribute", "lang", l.Tag())
 }
 
 func browserLanguages() []string {

@@ -49,10 +49,7 @@ func (s *Server) PrerenderTables(scriptURL string) Prerenderer {
 			choice = c.Value
 		}
 		lang := i18n.ForRequest(choice, r.Header.Get("Accept-Language"))
-		htmlLang := "en"
-		if lang == i18n.Zh {
-			htmlLang = "zh-CN"
-		}
+		htmlLang := lang.Tag()
 		rest, t, err := s.svc.TableByLink(r.Context(), link)
 		var pe *pos.Error
 		switch {
@@ -130,8 +127,10 @@ func splice(page []byte, p Prerendered) ([]byte, error) {
 	return out, nil
 }
 
-// servePrerendered answers with go-app's page for r, spliced with p.
-func servePrerendered(w http.ResponseWriter, r *http.Request, pages http.Handler, p Prerendered) bool {
+// servePrerendered answers with go-app's page for r, spliced with p,
+// preloading the page's wasm (at wasmURL) at low priority. It answers
+// nothing and returns false if go-app's page is not as splice expects.
+func servePrerendered(w http.ResponseWriter, r *http.Request, pages http.Handler, p Prerendered, wasmURL string) bool {
 	rec := &recorder{header: http.Header{}}
 	pages.ServeHTTP(rec, r)
 	if rec.code != 0 && rec.code != http.StatusOK {
@@ -142,6 +141,7 @@ func servePrerendered(w http.ResponseWriter, r *http.Request, pages http.Handler
 		return false
 	}
 	h := w.Header()
+	h.Set("Link", "<"+wasmURL+">; rel=preload; as=fetch; crossorigin; fetchpriority=low")
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	// The menu changes (prices, sold out): never from a cache.
 	h.Set("Cache-Control", "no-store")

@@ -218,12 +218,8 @@ func Web(pages http.Handler, wasm *Wasm, assets fs.FS, prerender ...Prerenderer)
 				// A prerendered page is usable before its wasm has come:
 				// the wasm starts early but yields to the page's own files.
 				for _, pr := range prerender {
-					if p, ok := pr(r); ok {
-						w.Header().Set("Link", "<"+wasm.forPath(r.URL.Path).url()+">; rel=preload; as=fetch; crossorigin; fetchpriority=low")
-						if servePrerendered(w, r, pages, p) {
-							return
-						}
-						w.Header().Del("Link")
+					if p, ok := pr(r); ok && servePrerendered(w, r, pages, p, wasm.forPath(r.URL.Path).url()) {
+						return
 					}
 				}
 				// The page's wasm is the longest download: start it with

@@ -166,8 +166,9 @@ func (s *Service) Shift(ctx context.Context, a Actor, id string) (Shift, error) 
 
 // CloseShift ends a shift with the cash counted in the drawer. Expected
 // cash is the float plus the cash the cashier applied to orders and took
-// for wallet top-ups during the shift; the difference is counted minus expected. A cashier closes
-// only their own shift; a manager may close anyone's.
+// for wallet top-ups during the shift (countCash); the difference is
+// counted minus expected. A cashier closes only their own shift; a
+// manager may close anyone's.
 func (s *Service) CloseShift(ctx context.Context, a Actor, key, id string, counted int64) (Shift, bool, error) {
 	if counted < 0 || counted > MaxAmount {
 		return Shift{}, false, invalid("counted", "enter the cash counted in the drawer (0 or more)")
