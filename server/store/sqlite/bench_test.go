@@ -105,3 +105,37 @@ func BenchmarkWriteParallel(b *testing.B) {
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "writes/s")
 }
+
+// BenchmarkReadOrderParallel measures Read transactions that load one
+// order with its lines, modifiers and tenders (what a tablet or a diner's
+// phone asks most), at GOMAXPROCS×8 concurrent readers over 1,000 orders.
+func BenchmarkReadOrderParallel(b *testing.B) {
+	db := benchStore(b)
+	ctx := b.Context()
+	const orders = 1000
+	for i := range orders {
+		if err := createOrder(ctx, db, fmt.Sprintf("order-%d", i)); err != nil {
+			b.Fatalf("create order: %v", err)
+		}
+	}
+	var next atomic.Int64
+	b.SetParallelism(8)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			id := fmt.Sprintf("order-%d", next.Add(1)%orders)
+			err := db.Read(ctx, func(tx pos.Tx) error {
+				o, err := tx.OrderByID(ctx, "store-1", id)
+				if err == nil && len(o.Lines) != 3 {
+					err = fmt.Errorf("order %s has %d lines", id, len(o.Lines))
+				}
+				return err
+			})
+			if err != nil {
+				b.Errorf("read: %v", err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "reads/s")
+}

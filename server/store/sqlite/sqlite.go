@@ -58,6 +58,8 @@ var ErrClosed = errors.New("sqlite: database is closed")
 type DB struct {
 	write *sql.DB // one connection, used by the writer goroutine
 	read  *sql.DB // read-only connections
+	// readStmts are the read pool's prepared statements.
+	readStmts *stmtCache
 
 	calls chan *writeCall // Write calls to the writer; unbuffered
 	stop  chan struct{}   // closed by Close: the writer ends
@@ -132,7 +134,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("sqlite: open %s: read pool: %w", path, err)
 	}
-	db := &DB{write: w, read: r, calls: make(chan *writeCall), stop: make(chan struct{}), done: make(chan struct{})}
+	db := &DB{write: w, read: r, readStmts: newStmtCache(r), calls: make(chan *writeCall), stop: make(chan struct{}), done: make(chan struct{})}
 	go db.writer()
 	return db, nil
 }
@@ -145,6 +147,7 @@ func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
 		close(db.stop)
 		<-db.done
+		db.readStmts.close()
 		db.closeErr = errors.Join(db.read.Close(), db.write.Close())
 	})
 	return db.closeErr
@@ -192,7 +195,20 @@ func uriPath(abs string) string {
 // Read runs fn in a read-only transaction that sees one snapshot of the
 // database.
 func (db *DB) Read(ctx context.Context, fn func(pos.Tx) error) error {
-	return run(ctx, db.read, &sql.TxOptions{ReadOnly: true}, fn)
+	stx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("sqlite: begin: %w", err)
+	}
+	// A no-op after Commit; otherwise it ends the transaction, also when
+	// fn panics.
+	defer stx.Rollback()
+	if err := fn(&tx{tx: stmts{q: readTx{Tx: stx, cache: db.readStmts}}}); err != nil {
+		return err
+	}
+	if err := stx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: commit: %w", err)
+	}
+	return nil
 }
 
 // Write runs fn in a write transaction: fns run one at a time in the order
@@ -499,23 +515,6 @@ func answerAll(calls []*writeCall, err error) {
 			c.answer <- err
 		}
 	}
-}
-
-func run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(pos.Tx) error) error {
-	stx, err := db.BeginTx(ctx, opts)
-	if err != nil {
-		return fmt.Errorf("sqlite: begin: %w", err)
-	}
-	// A no-op after Commit; otherwise it undoes everything fn did, also when
-	// fn panics.
-	defer stx.Rollback()
-	if err := fn(&tx{tx: stmts{q: stx}}); err != nil {
-		return err
-	}
-	if err := stx.Commit(); err != nil {
-		return fmt.Errorf("sqlite: commit: %w", err)
-	}
-	return nil
 }
 
 // fail adds context to err and maps the driver's errors to the pos errors:
