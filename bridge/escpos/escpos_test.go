@@ -3,14 +3,13 @@ package escpos
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+	"qrpos/internal/golden"
+)
 
 func hexBytes(s string) []byte {
 	var out []byte
@@ -210,7 +209,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, filepath.Join("testdata", tt.name+".golden"), got)
+			golden.Check(t, filepath.Join("testdata", tt.name+".golden"), got)
 		})
 	}
 	want := hexBytes("1d 28 6b 04 00 31 41 32 00 1d 28 6b 03 00 31 43 06 1d 28 6b 03 00 31 45 31 " +
@@ -221,22 +220,6 @@ func TestGolden(t *testing.T) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("qr_abc_m.golden: got % x, want the worked example % x", got, want)
-	}
-}
-
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s: got\n% x\nwant\n% x", path, got, want)
 	}
 }
 

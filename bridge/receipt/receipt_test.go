@@ -3,19 +3,17 @@ package receipt
 import (
 	"bytes"
 	"errors"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"qrpos/internal/golden"
 	"time"
 
 	"qrpos/bridge/escpos"
 	"qrpos/internal/money"
 	"qrpos/internal/wire"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 func cny(minor int64) money.Amount { return money.New(minor, "CNY") }
 
@@ -145,31 +143,15 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, filepath.Join("testdata", tt.name+".bin.golden"), got)
+			golden.Check(t, filepath.Join("testdata", tt.name+".bin.golden"), got)
 			preview := lay.Preview()
-			golden(t, filepath.Join("testdata", tt.name+".txt.golden"), []byte(preview))
+			golden.Check(t, filepath.Join("testdata", tt.name+".txt.golden"), []byte(preview))
 			for i, line := range strings.Split(strings.TrimSuffix(preview, "\n"), "\n") {
 				if Width(line) > tt.width {
 					t.Errorf("preview line %d %q: got %d columns, want at most %d", i+1, line, Width(line), tt.width)
 				}
 			}
 		})
-	}
-}
-
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s: got\n%s\nwant\n%s", path, got, want)
 	}
 }
 

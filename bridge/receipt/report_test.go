@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"qrpos/internal/golden"
 	"time"
 
 	"qrpos/bridge/escpos"
@@ -65,9 +67,9 @@ func TestReportGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, filepath.Join("testdata", tt.name+".bin.golden"), got)
+			golden.Check(t, filepath.Join("testdata", tt.name+".bin.golden"), got)
 			preview := lay.Preview()
-			golden(t, filepath.Join("testdata", tt.name+".txt.golden"), []byte(preview))
+			golden.Check(t, filepath.Join("testdata", tt.name+".txt.golden"), []byte(preview))
 			for i, line := range strings.Split(strings.TrimSuffix(preview, "\n"), "\n") {
 				if Width(line) > tt.width {
 					t.Errorf("preview line %d %q: got %d columns, want at most %d", i+1, line, Width(line), tt.width)

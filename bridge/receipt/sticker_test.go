@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"qrpos/internal/golden"
+
 	"qrpos/bridge/escpos"
 	"qrpos/internal/wire"
 )
@@ -37,8 +39,8 @@ func TestStickerGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, filepath.Join("testdata", tt.name+".bin.golden"), got)
-			golden(t, filepath.Join("testdata", tt.name+".txt.golden"), []byte(lay.Preview()))
+			golden.Check(t, filepath.Join("testdata", tt.name+".bin.golden"), got)
+			golden.Check(t, filepath.Join("testdata", tt.name+".txt.golden"), []byte(lay.Preview()))
 		})
 	}
 }

@@ -2,18 +2,16 @@ package pdf_test
 
 import (
 	"bytes"
-	"flag"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"qrpos/internal/golden"
+
 	"qrpos/server/pdf"
 	"qrpos/server/pdf/pdftest"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 func sample() *pdf.Document {
 	d := pdf.New()
@@ -34,19 +32,7 @@ func TestGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join("testdata", "sample.pdf.golden")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("PDF bytes differ from %s (run with -update if the change is intended)", path)
-	}
+	golden.Check(t, filepath.Join("testdata", "sample.pdf.golden"), got)
 	again, _ := sample().Bytes()
 	if !bytes.Equal(got, again) {
 		t.Error("two writes of the same document differ")

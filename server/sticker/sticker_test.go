@@ -1,20 +1,17 @@
 package sticker_test
 
 import (
-	"bytes"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"qrpos/internal/golden"
 
 	"qrpos/server/pdf"
 	"qrpos/server/pdf/pdftest"
 	"qrpos/server/sticker"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 func stickers(n int) []sticker.Sticker {
 	var out []sticker.Sticker
@@ -34,19 +31,7 @@ func TestGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join("testdata", "sheet.pdf.golden")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("sheet bytes differ from %s (run with -update if the change is intended)", path)
-	}
+	golden.Check(t, filepath.Join("testdata", "sheet.pdf.golden"), got)
 }
 
 // TestSheet reads the PDF back and checks that every sticker's QR code,
