@@ -13,8 +13,8 @@
 // one-transaction-per-Write design to about one Write per fsync. The writer
 // instead takes every Write call queued when it becomes free (up to
 // maxBatch), runs them one after the other in one BEGIN IMMEDIATE
-// transaction, each inside its own SAVEPOINT, and commits once. A call
-// whose fn fails is rolled back to its savepoint alone. Callers are
+// transaction and commits once. A call whose fn fails is undone alone
+// (see Undo without savepoints). Callers are
 // answered only after the COMMIT returned, so an acknowledged Write is
 // durable, and a failed COMMIT fails every call of the batch. For callers
 // nothing changes: fns run serially, each sees the effects of the earlier
@@ -36,6 +36,24 @@
 // fifth; throughput fell), and checkpointing from a connection of its
 // own instead of inside COMMIT (no gain in throughput, mixed latency).
 // What would raise the bound is fewer rows and indexes per write.
+//
+// # Undo without savepoints
+//
+// The plain way to undo one fn of a batch is a SAVEPOINT around each. But
+// while a savepoint is open SQLite copies every page a statement is about
+// to change into its sub-journal first, once per savepoint: a dozen pages
+// per wallet charge, about 9 % of the charges a second. So fns run bare,
+// and each notes the statements that may have written (journal). A fn
+// that fails before it changed anything, which is how most refusals fail,
+// needs no undo. A fn that fails after it wrote is undone by a ROLLBACK of
+// the whole transaction, a new BEGIN, and a replay of the statements of
+// the fns that succeeded before it, which, run from the same state with
+// the same values, leave the same rows; the rest of that batch runs with
+// a savepoint per fn, so that a batch replays once at most. A statement
+// error after which SQLite may have rolled the transaction back itself (a
+// full disk, I/O) is undone the same way. This holds while every
+// statement writes only the values it is given: none may call random() or
+// read the clock.
 package sqlite
 
 import (
@@ -81,6 +99,10 @@ type DB struct {
 	calls chan *writeCall // Write calls to the writer; unbuffered
 	stop  chan struct{}   // closed by Close: the writer ends
 	done  chan struct{}   // closed when the writer has ended
+
+	// replays counts the batches rolled back and replayed to undo a fn
+	// (see Undo without savepoints).
+	replays atomic.Int64
 
 	closeOnce sync.Once
 	closeErr  error
@@ -357,14 +379,20 @@ func (db *DB) commit(wc *writeConn, calls []*writeCall) (*writeConn, []*writeCal
 	// abort ends a transaction that SQLite has rolled back, or whose state
 	// is unknown, and answers the calls that ran with err.
 	abort := func(ran int, err error) (*writeConn, []*writeCall) {
-		if _, rerr := wc.ExecContext(ctx, `ROLLBACK`); rerr != nil {
+		if _, rerr := wc.ExecContext(ctx, `ROLLBACK`); rerr != nil && !noTransaction(rerr) {
 			wc.drop()
 			wc = nil
 		}
 		answerRan(calls[:ran], err)
 		return wc, calls[ran:]
 	}
-	t := &tx{tx: stmts{q: wc, under: ctx}}
+	// Until a fn has to be undone, fns run without a savepoint (see Undo
+	// without savepoints): each notes its statements in log, and done
+	// gathers those of the fns that succeeded. After an undo, the rest of
+	// the batch runs under savepoints, so that a batch replays once at most.
+	log := &journal{}
+	t := &tx{tx: stmts{q: wc, under: ctx, log: log}}
+	var done []redo
 	ran := 0 // calls[:ran] have been taken, run or not
 	for _, c := range calls {
 		ran++
@@ -376,22 +404,37 @@ func (db *DB) commit(wc *writeConn, calls []*writeCall) (*writeConn, []*writeCal
 			c.answer <- err
 			continue
 		}
-		if _, err := wc.ExecContext(ctx, `SAVEPOINT write`); err != nil {
-			return abort(ran, fmt.Errorf("sqlite: savepoint: %w", err))
+		if t.tx.log == nil {
+			if err := db.runSaved(wc, t, c); err != nil {
+				return abort(ran, err)
+			}
+			continue
 		}
+		log.reset()
 		c.err = runFn(t, c.fn)
-		var end error
-		if c.err != nil {
-			// Undo fn's changes; RELEASE then ends the savepoint.
-			_, end = wc.ExecContext(ctx, `ROLLBACK TO write`)
+		if c.err == nil && !log.doubt {
+			done = append(done, log.writes...)
+			continue
 		}
-		if end == nil {
-			_, end = wc.ExecContext(ctx, `RELEASE write`)
+		if c.err != nil && len(log.writes) == 0 && !log.doubt && !undoesMore(c.err) {
+			continue // it failed before it changed anything: nothing to undo
 		}
-		if end != nil {
-			// The savepoint is gone: SQLite rolled the transaction back.
-			return abort(ran, fmt.Errorf("sqlite: write transaction aborted: %w", end))
+		// Undo: roll everything back and replay the fns that succeeded
+		// (this one too, if it did but a statement of it failed badly).
+		if c.err == nil {
+			done = append(done, log.writes...)
 		}
+		db.replays.Add(1)
+		if _, err := wc.ExecContext(ctx, `ROLLBACK`); err != nil && !noTransaction(err) {
+			return abort(ran, fmt.Errorf("sqlite: write transaction aborted: %w", err))
+		}
+		if _, err := wc.ExecContext(ctx, `BEGIN IMMEDIATE`); err != nil {
+			return abort(ran, fmt.Errorf("sqlite: write transaction aborted: begin: %w", err))
+		}
+		if err := replay(ctx, wc, done); err != nil {
+			return abort(ran, fmt.Errorf("sqlite: write transaction aborted: replay: %w", err))
+		}
+		t.tx.log, done = nil, nil
 	}
 	if _, err := wc.ExecContext(ctx, `COMMIT`); err != nil {
 		wc, _ = abort(len(calls), fmt.Errorf("sqlite: commit: %w", err))
@@ -399,6 +442,35 @@ func (db *DB) commit(wc *writeConn, calls []*writeCall) (*writeConn, []*writeCal
 	}
 	answerRan(calls, nil)
 	return wc, nil
+}
+
+// runSaved runs c's fn inside a savepoint of its own, rolled back if fn
+// fails. An error means the savepoint is gone: SQLite rolled the whole
+// transaction back.
+func (db *DB) runSaved(wc *writeConn, t *tx, c *writeCall) error {
+	ctx := context.Background()
+	if _, err := wc.ExecContext(ctx, `SAVEPOINT write`); err != nil {
+		return fmt.Errorf("sqlite: savepoint: %w", err)
+	}
+	c.err = runFn(t, c.fn)
+	var end error
+	if c.err != nil {
+		// Undo fn's changes; RELEASE then ends the savepoint.
+		_, end = wc.ExecContext(ctx, `ROLLBACK TO write`)
+	}
+	if end == nil {
+		_, end = wc.ExecContext(ctx, `RELEASE write`)
+	}
+	if end != nil {
+		return fmt.Errorf("sqlite: write transaction aborted: %w", end)
+	}
+	return nil
+}
+
+// noTransaction reports whether err is SQLite's answer to a ROLLBACK when
+// no transaction is open: SQLite rolled it back already.
+func noTransaction(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "no transaction is active")
 }
 
 // maxStmts bounds the statements a writeConn keeps prepared. Queries

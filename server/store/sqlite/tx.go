@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -28,10 +29,12 @@ type querier interface {
 // checked before the statement starts. The driver interrupts a statement
 // whose context ends (sqlite3_interrupt), and an interrupted write may roll
 // back the whole transaction: in a Write batch that transaction is shared,
-// so one caller giving up must not undo the others.
+// so one caller giving up must not undo the others. If log is set, the
+// statements that ran are noted in it (see journal).
 type stmts struct {
 	q     querier
 	under context.Context
+	log   *journal
 }
 
 func (s stmts) ctx(ctx context.Context) (context.Context, error) {
@@ -49,7 +52,9 @@ func (s stmts) ExecContext(ctx context.Context, query string, args ...any) (sql.
 	if err != nil {
 		return nil, err
 	}
-	return s.q.ExecContext(ctx, query, args...)
+	res, err := s.q.ExecContext(ctx, query, args...)
+	s.log.ran(query, args, err)
+	return res, err
 }
 
 func (s stmts) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
@@ -57,7 +62,9 @@ func (s stmts) QueryContext(ctx context.Context, query string, args ...any) (*sq
 	if err != nil {
 		return nil, err
 	}
-	return s.q.QueryContext(ctx, query, args...)
+	rows, err := s.q.QueryContext(ctx, query, args...)
+	s.log.queried(query, args, err)
+	return rows, err
 }
 
 func (s stmts) QueryRowContext(ctx context.Context, query string, args ...any) row {
@@ -65,7 +72,7 @@ func (s stmts) QueryRowContext(ctx context.Context, query string, args ...any) r
 	if err != nil {
 		return row{err: err}
 	}
-	return row{row: s.q.QueryRowContext(ctx, query, args...)}
+	return row{row: s.q.QueryRowContext(ctx, query, args...), log: s.log, query: query, args: args}
 }
 
 func (s stmts) PrepareContext(ctx context.Context, query string) (*stmt, error) {
@@ -80,33 +87,46 @@ func (s stmts) PrepareContext(ctx context.Context, query string) (*stmt, error) 
 			return nil, err
 		}
 		if st != nil {
-			return &stmt{stmt: st, under: s.under, shared: true}, nil
+			return &stmt{stmt: st, under: s.under, log: s.log, query: query, shared: true}, nil
 		}
 	}
 	st, err := s.q.PrepareContext(pctx, query)
 	if err != nil {
 		return nil, err
 	}
-	return &stmt{stmt: st, under: s.under}, nil
+	return &stmt{stmt: st, under: s.under, log: s.log, query: query}, nil
 }
 
-// row is a *sql.Row, or the error that kept its query from running.
+// row is a *sql.Row, or the error that kept its query from running. A
+// query that writes (RETURNING) runs when it is scanned, so Scan notes it
+// in log.
 type row struct {
-	row *sql.Row
-	err error
+	row   *sql.Row
+	err   error
+	log   *journal
+	query string
+	args  []any
 }
 
 func (r row) Scan(dest ...any) error {
 	if r.err != nil {
 		return r.err
 	}
-	return r.row.Scan(dest...)
+	err := r.row.Scan(dest...)
+	if errors.Is(err, sql.ErrNoRows) {
+		r.log.queried(r.query, r.args, nil) // it ran, and found nothing
+	} else {
+		r.log.queried(r.query, r.args, err)
+	}
+	return err
 }
 
 // stmt is a prepared statement of stmts, run under the same context rules.
 type stmt struct {
 	stmt   *sql.Stmt
 	under  context.Context
+	log    *journal
+	query  string
 	shared bool // a statement of the writer's cache: not closed by Close
 }
 
@@ -115,7 +135,9 @@ func (s *stmt) ExecContext(ctx context.Context, args ...any) (sql.Result, error)
 	if err != nil {
 		return nil, err
 	}
-	return s.stmt.ExecContext(ctx, args...)
+	res, err := s.stmt.ExecContext(ctx, args...)
+	s.log.ran(s.query, args, err)
+	return res, err
 }
 
 func (s *stmt) Close() error {
