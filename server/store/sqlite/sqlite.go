@@ -36,6 +36,10 @@
 // fifth; throughput fell), and checkpointing from a connection of its
 // own instead of inside COMMIT (no gain in throughput, mixed latency).
 // What would raise the bound is fewer rows and indexes per write.
+// BenchmarkChargeFloor measures the floor: the fewest rows a durable
+// charge could write, with no domain logic, run about 12,500 a second on
+// 2 cores (14,000 without postings rows), against about 4,300 for QRPOS's
+// whole charge.
 //
 // # Undo without savepoints
 //
