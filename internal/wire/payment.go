@@ -114,8 +114,10 @@ type CancelIntentRequest struct {
 	Reason string `json:"reason,omitempty"`
 }
 
-// RefundRequest is the body of POST /api/intents/{id}/refund. A cashier
-// needs a manager's Approval; a manager's own session needs none.
+// RefundRequest is the body of POST /api/intents/{id}/refund, and of POST
+// /api/orders/{id}/tenders/{tender}/refund for cash given back from a cash
+// payment (answered with the Order). A cashier needs a manager's Approval;
+// a manager's own session needs none.
 type RefundRequest struct {
 	RefundID string       `json:"refund_id"`
 	Amount   money.Amount `json:"amount"`

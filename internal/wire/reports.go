@@ -30,9 +30,12 @@ type Shift struct {
 	Float      money.Amount `json:"float"`
 	CashSales  money.Amount `json:"cash_sales"`
 	CashTopUps money.Amount `json:"cash_topups"` // cash taken for wallet top-ups
-	Expected   money.Amount `json:"expected"`
-	Counted    money.Amount `json:"counted"`
-	Difference money.Amount `json:"difference"`
+	// CashRefunds is the cash given back for cash payments, out of this
+	// drawer: Expected = Float + CashSales + CashTopUps - CashRefunds.
+	CashRefunds money.Amount `json:"cash_refunds"`
+	Expected    money.Amount `json:"expected"`
+	Counted     money.Amount `json:"counted"`
+	Difference  money.Amount `json:"difference"`
 }
 
 // OpenShiftRequest starts the caller's shift with the cash in the drawer.

@@ -256,11 +256,14 @@ type Totals struct {
 
 // Tender is a payment applied to an order.
 type Tender struct {
-	ID        string       `json:"id"`
-	Kind      string       `json:"kind"` // "cash"
-	Amount    money.Amount `json:"amount"`
-	Tendered  money.Amount `json:"tendered"`
-	Change    money.Amount `json:"change"`
+	ID       string       `json:"id"`
+	Kind     string       `json:"kind"` // "cash"
+	Amount   money.Amount `json:"amount"`
+	Tendered money.Amount `json:"tendered"`
+	Change   money.Amount `json:"change"`
+	// Refunded is the cash given back from Amount (POST
+	// /api/orders/{id}/tenders/{tender}/refund).
+	Refunded  money.Amount `json:"refunded"`
 	CreatedBy string       `json:"created_by"`
 	CreatedAt time.Time    `json:"created_at"`
 }
