@@ -18,7 +18,7 @@ func shiftJob() *wire.PrintJob {
 	closed := when
 	doc := wire.ShiftDoc(wire.Shift{
 		ID: "shift-1", StaffName: "王芳 Wang Fang", OpenedAt: opened, ClosedAt: &closed,
-		Float: cny(20000), CashSales: cny(6400), CashTopUps: cny(5000), Expected: cny(31400), Counted: cny(31000), Difference: cny(-400),
+		Float: cny(20000), CashSales: cny(6400), CashTopUps: cny(5000), CashRefunds: cny(1000), Expected: cny(30400), Counted: cny(30000), Difference: cny(-400),
 	}, "川味小馆", when)
 	return &wire.PrintJob{ID: "job-shift-1", Kind: wire.PrintKindReport, Report: &doc}
 }

@@ -208,6 +208,9 @@ func ShiftDoc(sh Shift, storeName string, at time.Time) ReportDoc {
 	if sh.CashTopUps.Currency != "" { // a server before top-ups counted sends none
 		d.Lines = append(d.Lines, amountLine("Wallet top-ups (cash)", sh.CashTopUps))
 	}
+	if sh.CashRefunds.Currency != "" && sh.CashRefunds.Minor != 0 {
+		d.Lines = append(d.Lines, amountLine("Cash refunds", money.New(-sh.CashRefunds.Minor, sh.CashRefunds.Currency)))
+	}
 	d.Lines = append(d.Lines,
 		amountLine("Expected", sh.Expected),
 		amountLine("Counted", sh.Counted),

@@ -82,7 +82,7 @@ func orderOut(o pos.Order, taxInclusive bool, tableNames map[string]string) wire
 	}
 	for _, tn := range o.Tenders {
 		out.Tenders = append(out.Tenders, wire.Tender{ID: tn.ID, Kind: tn.Kind, Amount: m(tn.Amount), Tendered: m(tn.Tendered),
-			Change: m(tn.Change), CreatedBy: tn.CreatedBy, CreatedAt: tn.CreatedAt})
+			Change: m(tn.Change), Refunded: m(tn.Refunded), CreatedBy: tn.CreatedBy, CreatedAt: tn.CreatedAt})
 	}
 	return out
 }

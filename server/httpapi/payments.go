@@ -28,6 +28,7 @@ func (s *Server) registerPayments(mux *http.ServeMux) {
 	mux.Handle("POST /api/intents/{id}/cancel", s.auth(s.cancelIntent))
 	mux.Handle("POST /api/intents/{id}/refund", s.auth(s.refund))
 	mux.Handle("POST /api/intents/{id}/void", s.auth(s.voidPayment))
+	mux.Handle("POST /api/orders/{id}/tenders/{tender}/refund", s.auth(s.refundCash))
 	mux.Handle("POST /api/wallet/topup", s.auth(s.topUp))
 	mux.Handle("GET /api/limits/{rail}", s.auth(s.getLimits))
 	mux.Handle("PUT /api/limits/{rail}", s.auth(s.putLimits))
@@ -215,6 +216,23 @@ func (s *Server) refund(w http.ResponseWriter, r *http.Request, a pos.Actor) err
 		s.log.Warn("refund currency differs from payment", "intent", in.ID, "sent", req.Amount.Currency)
 	}
 	return writeIntent(w, http.StatusOK, in, replay)
+}
+
+// refundCash gives cash back from a cash payment of an order.
+func (s *Server) refundCash(w http.ResponseWriter, r *http.Request, a pos.Actor) error {
+	var req wire.RefundRequest
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	o, replay, err := s.svc.RefundCash(r.Context(), a, idemKey(r), r.PathValue("id"), r.PathValue("tender"), req.RefundID,
+		req.Amount.Minor, req.Reason, approval(req.Approval))
+	if err != nil {
+		return err
+	}
+	if req.Amount.Currency != o.Currency {
+		s.log.Warn("cash refund currency differs from the order's", "order", o.ID, "sent", req.Amount.Currency)
+	}
+	return s.writeOrder(w, r, a, http.StatusOK, o, replay)
 }
 
 func (s *Server) voidPayment(w http.ResponseWriter, r *http.Request, a pos.Actor) error {

@@ -284,6 +284,25 @@ func TestReceiptPage(t *testing.T) {
 			t.Errorf("receipt page (%d) lacks %q", code, want)
 		}
 	}
+	// Cash given back: a cashier needs a manager's PIN; the order and the
+	// receipt then say how much.
+	refund := wire.RefundRequest{RefundID: "rc1", Amount: money.New(500, "CNY"), Reason: "cold"}
+	if resp, body := till.do("POST", "/api/orders/o1/tenders/c1/refund", refund, nil); resp.StatusCode != 403 {
+		t.Errorf("cashier's cash refund: %d %s, want 403", resp.StatusCode, body)
+	}
+	refund.Approval = &wire.Approval{StaffID: demo.ManagerID, PIN: "2468"}
+	resp, body := till.do("POST", "/api/orders/o1/tenders/c1/refund", refund, nil)
+	if err := json.Unmarshal(body, &o); resp.StatusCode != 200 || err != nil || o.Tenders[0].Refunded != money.New(500, "CNY") {
+		t.Fatalf("approved cash refund: %d %s", resp.StatusCode, body)
+	}
+	refund.RefundID = "rc2"
+	refund.Amount = money.New(2701, "CNY")
+	if resp, body := till.do("POST", "/api/orders/o1/tenders/c1/refund", refund, nil); resp.StatusCode != 422 || errCode(t, body).Code != wire.CodeRefundTooMuch {
+		t.Errorf("cash refund past the payment: %d %s, want 422 %s", resp.StatusCode, body, wire.CodeRefundTooMuch)
+	}
+	if code, page := get(o.ReceiptPath); code != 200 || !strings.Contains(page, "refunded ¥5.00") {
+		t.Errorf("receipt page after a cash refund (%d) does not say it", code)
+	}
 	altered := o.ReceiptPath[:len(o.ReceiptPath)-1] + string("AB"[o.ReceiptPath[len(o.ReceiptPath)-1]%2])
 	for _, path := range []string{"/r/o1", altered, "/r/"} {
 		if code, page := get(path); code != 404 || strings.Contains(page, "Mapo Tofu") {

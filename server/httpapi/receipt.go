@@ -57,7 +57,11 @@ func (s *Server) receiptPage(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, tn := range o.Tenders {
 		if tn.Kind == wire.TenderCash {
-			v.Payments = append(v.Payments, receiptPayment{Way: "Cash", Amount: money.New(tn.Amount, o.Currency)})
+			p := receiptPayment{Way: "Cash", Amount: money.New(tn.Amount, o.Currency)}
+			if tn.Refunded > 0 {
+				p.Note = "refunded " + money.New(tn.Refunded, o.Currency).String()
+			}
+			v.Payments = append(v.Payments, p)
 		}
 	}
 	for _, in := range intents {

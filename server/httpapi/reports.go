@@ -45,7 +45,7 @@ func (s *Server) registerReports(mux *http.ServeMux) {
 func (s *Server) shiftOut(ctx context.Context, a pos.Actor, sh pos.Shift) wire.Shift {
 	m := func(v int64) money.Amount { return money.New(v, sh.Currency) }
 	out := wire.Shift{ID: sh.ID, StaffID: sh.StaffID, Open: sh.ClosedAt == nil, OpenedAt: sh.OpenedAt, ClosedAt: sh.ClosedAt,
-		Float: m(sh.Float), CashSales: m(sh.CashSales), CashTopUps: m(sh.CashTopUps), Expected: m(sh.Expected), Counted: m(sh.Counted), Difference: m(0)}
+		Float: m(sh.Float), CashSales: m(sh.CashSales), CashTopUps: m(sh.CashTopUps), CashRefunds: m(sh.CashRefunds), Expected: m(sh.Expected), Counted: m(sh.Counted), Difference: m(0)}
 	if sh.ClosedAt != nil {
 		out.Difference = m(sh.Difference())
 	}

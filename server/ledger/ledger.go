@@ -53,12 +53,13 @@ type Kind string
 
 // Kinds of entries.
 const (
-	KindTopup      Kind = "topup"      // money into a member's wallet
-	KindCharge     Kind = "charge"     // a payment by a rail (wallet, WeChat, ...)
-	KindCashSale   Kind = "cash_sale"  // a payment in cash
-	KindRefund     Kind = "refund"     // money given back, partially or fully
-	KindReversal   Kind = "reversal"   // the exact or partial negation of an earlier entry
-	KindAdjustment Kind = "adjustment" // a manager's correction, e.g. after a cash count
+	KindTopup      Kind = "topup"       // money into a member's wallet
+	KindCharge     Kind = "charge"      // a payment by a rail (wallet, WeChat, ...)
+	KindCashSale   Kind = "cash_sale"   // a payment in cash
+	KindRefund     Kind = "refund"      // money given back, partially or fully
+	KindCashRefund Kind = "cash_refund" // cash given back from a cash payment
+	KindReversal   Kind = "reversal"    // the exact or partial negation of an earlier entry
+	KindAdjustment Kind = "adjustment"  // a manager's correction, e.g. after a cash count
 )
 
 // Entry is one balanced bookkeeping event.

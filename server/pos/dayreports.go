@@ -130,7 +130,8 @@ func (s *Service) CurrentShift(ctx context.Context, a Actor) (Shift, error) {
 }
 
 // countCash sets the cash the shift expects in the drawer at now: the
-// float, the cash applied to orders and the cash taken for top-ups.
+// float, the cash applied to orders and the cash taken for top-ups, less
+// the cash given back from cash payments.
 func (s *Service) countCash(ctx context.Context, tx Tx, sh *Shift, now time.Time) error {
 	to := now.Add(time.Microsecond)
 	var err error
@@ -140,7 +141,10 @@ func (s *Service) countCash(ctx context.Context, tx Tx, sh *Shift, now time.Time
 	if sh.CashTopUps, err = tx.CashTopUpsBy(ctx, sh.StoreID, sh.StaffID, sh.OpenedAt, to); err != nil {
 		return err
 	}
-	sh.Expected = sh.Float + sh.CashSales + sh.CashTopUps
+	if sh.CashRefunds, err = tx.CashRefundsBy(ctx, sh.StoreID, sh.StaffID, sh.OpenedAt, to); err != nil {
+		return err
+	}
+	sh.Expected = sh.Float + sh.CashSales + sh.CashTopUps - sh.CashRefunds
 	return nil
 }
 
@@ -166,7 +170,8 @@ func (s *Service) Shift(ctx context.Context, a Actor, id string) (Shift, error) 
 
 // CloseShift ends a shift with the cash counted in the drawer. Expected
 // cash is the float plus the cash the cashier applied to orders and took
-// for wallet top-ups during the shift (countCash); the difference is
+// for wallet top-ups during the shift, less the cash they gave back from
+// cash payments (countCash); the difference is
 // counted minus expected. A cashier closes only their own shift; a
 // manager may close anyone's.
 func (s *Service) CloseShift(ctx context.Context, a Actor, key, id string, counted int64) (Shift, bool, error) {
@@ -310,7 +315,7 @@ func (s *Service) computeReport(ctx context.Context, tx Tx, r Restaurant, d DayS
 			rep.Voids += t.Sum
 			rep.VoidCount += t.Entries
 			rt.Voids += t.Sum
-		case t.Account == AccountRefunds && t.Kind == ledger.KindRefund:
+		case t.Account == AccountRefunds && (t.Kind == ledger.KindRefund || t.Kind == ledger.KindCashRefund):
 			rep.Refunds += t.Sum
 			rep.RefundCount += t.Entries
 			rt.Refunds += t.Sum

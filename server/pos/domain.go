@@ -215,7 +215,9 @@ type Tender struct {
 	Tendered int64  // handed over
 	Change   int64  // given back
 	// Tip is paid on top of Amount (to the tips account, not the bill).
-	Tip       int64
+	Tip int64
+	// Refunded is the cash given back from Amount (cash tenders only).
+	Refunded  int64
 	CreatedBy string
 	CreatedAt time.Time
 }

@@ -134,6 +134,20 @@ type Refund struct {
 	CreatedAt  time.Time
 }
 
+// CashRefund is cash given back from a cash tender, out of the drawer of
+// the member of staff who made it (CreatedBy).
+type CashRefund struct {
+	ID         string
+	StoreID    string
+	OrderID    string
+	TenderID   string
+	Amount     int64
+	Reason     string
+	ApprovedBy string
+	CreatedBy  string
+	CreatedAt  time.Time
+}
+
 // Member is an account of the built-in wallet. Balance is in minor units
 // of Currency and never negative.
 type Member struct {
@@ -216,6 +230,11 @@ type PaymentTx interface {
 	// Refunds. CreateRefund fails with ErrConflict for a duplicate id.
 	CreateRefund(ctx context.Context, r Refund) error
 	ListRefunds(ctx context.Context, storeID, intentID string) ([]Refund, error)
+	// Cash refunds. CreateCashRefund fails with ErrConflict for a
+	// duplicate id; it adds the amount to the tender's Refunded, and fails
+	// if that would pass the tender's Amount.
+	CreateCashRefund(ctx context.Context, r CashRefund) error
+	ListCashRefunds(ctx context.Context, storeID, orderID string) ([]CashRefund, error)
 
 	// Wallet. UpdateMember fails with ErrConflict unless the stored
 	// version is m.Version-1. DeviceByNumber and DeviceByCredential return

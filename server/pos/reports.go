@@ -93,11 +93,12 @@ type Shift struct {
 	Float    int64
 	OpenedAt time.Time
 	// Set when the shift closes.
-	ClosedAt   *time.Time
-	CashSales  int64 // cash the cashier took during the shift (tenders)
-	CashTopUps int64 // cash the cashier took for wallet top-ups
-	Expected   int64 // Float + CashSales + CashTopUps
-	Counted    int64
+	ClosedAt    *time.Time
+	CashSales   int64 // cash the cashier took during the shift (tenders)
+	CashTopUps  int64 // cash the cashier took for wallet top-ups
+	CashRefunds int64 // cash the cashier gave back from cash payments
+	Expected    int64 // Float + CashSales + CashTopUps - CashRefunds
+	Counted     int64
 }
 
 // Difference is counted minus expected: negative when cash is missing.
@@ -247,6 +248,9 @@ type ReportTx interface {
 	// CashTopUpsBy sums the cash a member of staff took for wallet
 	// top-ups (ledger entries of kind top-up made by them).
 	CashTopUpsBy(ctx context.Context, storeID, staffID string, from, to time.Time) (int64, error)
+	// CashRefundsBy sums the cash a member of staff gave back from cash
+	// payments.
+	CashRefundsBy(ctx context.Context, storeID, staffID string, from, to time.Time) (int64, error)
 
 	LedgerTotals(ctx context.Context, storeID string, from, to time.Time) ([]LedgerTotal, error)
 	OrderTotals(ctx context.Context, storeID string, taxInclusive bool, from, to time.Time) (OrderTotals, error)

@@ -337,12 +337,13 @@ func (t *tx) loadOne(ctx context.Context, o *pos.Order) error {
 }
 
 // tenderCols are the columns scanTender reads.
-const tenderCols = `id, order_id, kind, amount_minor, tendered_minor, change_minor, tip_minor, COALESCE(created_by, ''), created_at`
+const tenderCols = `id, order_id, kind, amount_minor, tendered_minor, change_minor, tip_minor, refunded_minor,
+	COALESCE(created_by, ''), created_at`
 
 func scanTender(r rowScanner) (pos.Tender, error) {
 	var td pos.Tender
 	var created int64
-	if err := r.Scan(&td.ID, &td.OrderID, &td.Kind, &td.Amount, &td.Tendered, &td.Change, &td.Tip, &td.CreatedBy, &created); err != nil {
+	if err := r.Scan(&td.ID, &td.OrderID, &td.Kind, &td.Amount, &td.Tendered, &td.Change, &td.Tip, &td.Refunded, &td.CreatedBy, &created); err != nil {
 		return pos.Tender{}, err
 	}
 	td.CreatedAt = fromMicros(created)
@@ -378,9 +379,9 @@ func (t *tx) CreateTender(ctx context.Context, td pos.Tender) error {
 
 func (t *tx) insertTender(ctx context.Context, td pos.Tender) error {
 	_, err := t.tx.ExecContext(ctx, `INSERT INTO tenders
-		(id, order_id, position, kind, amount_minor, tendered_minor, change_minor, tip_minor, created_by, created_at)
-		VALUES (?, ?, (SELECT COALESCE(MAX(position), -1) + 1 FROM tenders WHERE order_id = ?), ?, ?, ?, ?, ?, ?, ?)`,
-		td.ID, td.OrderID, td.OrderID, td.Kind, td.Amount, td.Tendered, td.Change, td.Tip,
+		(id, order_id, position, kind, amount_minor, tendered_minor, change_minor, tip_minor, refunded_minor, created_by, created_at)
+		VALUES (?, ?, (SELECT COALESCE(MAX(position), -1) + 1 FROM tenders WHERE order_id = ?), ?, ?, ?, ?, ?, ?, ?, ?)`,
+		td.ID, td.OrderID, td.OrderID, td.Kind, td.Amount, td.Tendered, td.Change, td.Tip, td.Refunded,
 		nullString(td.CreatedBy), micros(td.CreatedAt))
 	return err
 }

@@ -245,6 +245,50 @@ func (t *tx) ListRefunds(ctx context.Context, storeID, intentID string) ([]pos.R
 	return list, nil
 }
 
+// Cash refunds.
+
+func (t *tx) CreateCashRefund(ctx context.Context, r pos.CashRefund) error {
+	op := "create cash refund " + r.ID
+	_, err := t.tx.ExecContext(ctx, `INSERT INTO cash_refunds
+		(id, store_id, order_id, tender_id, amount_minor, reason, approved_by, created_by, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, r.StoreID, r.OrderID, r.TenderID, r.Amount, r.Reason, nullString(r.ApprovedBy), r.CreatedBy, micros(r.CreatedAt))
+	if err != nil {
+		return fail(op, err)
+	}
+	// The tender's CHECK refuses more than its amount given back.
+	return t.execOne(ctx, op, `UPDATE tenders SET refunded_minor = refunded_minor + ?
+		WHERE id = ? AND order_id = ? AND kind = 'cash'`, r.Amount, r.TenderID, r.OrderID)
+}
+
+// ListCashRefunds returns the cash refunds of one order, oldest first
+// (then by id).
+func (t *tx) ListCashRefunds(ctx context.Context, storeID, orderID string) ([]pos.CashRefund, error) {
+	op := "list cash refunds of " + orderID
+	rows, err := t.tx.QueryContext(ctx, `SELECT id, store_id, order_id, tender_id, amount_minor, reason,
+		COALESCE(approved_by, ''), created_by, created_at
+		FROM cash_refunds WHERE store_id = ? AND order_id = ? ORDER BY created_at, id`, storeID, orderID)
+	if err != nil {
+		return nil, fail(op, err)
+	}
+	defer rows.Close()
+	var list []pos.CashRefund
+	for rows.Next() {
+		var r pos.CashRefund
+		var created int64
+		if err := rows.Scan(&r.ID, &r.StoreID, &r.OrderID, &r.TenderID, &r.Amount, &r.Reason, &r.ApprovedBy, &r.CreatedBy,
+			&created); err != nil {
+			return nil, fail(op, err)
+		}
+		r.CreatedAt = fromMicros(created)
+		list = append(list, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fail(op, err)
+	}
+	return list, nil
+}
+
 // Wallet.
 
 func (t *tx) CreateMember(ctx context.Context, m pos.Member) error {

@@ -50,14 +50,15 @@ func (t *tx) CreateShift(ctx context.Context, s pos.Shift) error {
 }
 
 const shiftCols = `id, store_id, staff_id, currency, float_minor, opened_at, closed_at,
-	COALESCE(cash_sales_minor, 0), COALESCE(cash_topups_minor, 0), COALESCE(expected_minor, 0), COALESCE(counted_minor, 0)`
+	COALESCE(cash_sales_minor, 0), COALESCE(cash_topups_minor, 0), COALESCE(cash_refunds_minor, 0),
+	COALESCE(expected_minor, 0), COALESCE(counted_minor, 0)`
 
 func scanShift(r rowScanner) (pos.Shift, error) {
 	var s pos.Shift
 	var opened int64
 	var closed sql.NullInt64
 	if err := r.Scan(&s.ID, &s.StoreID, &s.StaffID, &s.Currency, &s.Float, &opened, &closed, &s.CashSales, &s.CashTopUps,
-		&s.Expected, &s.Counted); err != nil {
+		&s.CashRefunds, &s.Expected, &s.Counted); err != nil {
 		return pos.Shift{}, err
 	}
 	s.OpenedAt, s.ClosedAt = fromMicros(opened), fromNullMicros(closed)
@@ -86,9 +87,10 @@ func (t *tx) CloseShift(ctx context.Context, s pos.Shift) error {
 	if s.ClosedAt == nil {
 		return fmt.Errorf("sqlite: %s: no closing time", op)
 	}
-	res, err := t.tx.ExecContext(ctx, `UPDATE shifts SET closed_at = ?, cash_sales_minor = ?, cash_topups_minor = ?, expected_minor = ?, counted_minor = ?
+	res, err := t.tx.ExecContext(ctx, `UPDATE shifts SET closed_at = ?, cash_sales_minor = ?, cash_topups_minor = ?, cash_refunds_minor = ?,
+			expected_minor = ?, counted_minor = ?
 		WHERE store_id = ? AND id = ? AND closed_at IS NULL`,
-		micros(*s.ClosedAt), s.CashSales, s.CashTopUps, s.Expected, s.Counted, s.StoreID, s.ID)
+		micros(*s.ClosedAt), s.CashSales, s.CashTopUps, s.CashRefunds, s.Expected, s.Counted, s.StoreID, s.ID)
 	if err != nil {
 		return fail(op, err)
 	}
@@ -131,21 +133,34 @@ func (t *tx) CashTopUpsBy(ctx context.Context, storeID, staffID string, from, to
 	return sum, nil
 }
 
+// CashRefundsBy sums the cash a member of staff gave back from cash
+// payments.
+func (t *tx) CashRefundsBy(ctx context.Context, storeID, staffID string, from, to time.Time) (int64, error) {
+	var sum int64
+	err := t.tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(amount_minor), 0) FROM cash_refunds
+		WHERE store_id = ? AND created_by = ? AND created_at >= ? AND created_at < ?`,
+		storeID, staffID, micros(from), micros(to)).Scan(&sum)
+	if err != nil {
+		return 0, fail("cash refunds by "+staffID, err)
+	}
+	return sum, nil
+}
+
 // Reports.
 
 // LedgerTotals sums the postings to the store's revenue, tips and refunds
-// accounts by entry kind and rail. A cash sale's rail is cash; any other
-// entry's is the rail of the intent it refers to.
+// accounts by entry kind and rail. A cash sale's and a cash refund's rail
+// is cash; any other entry's is the rail of the intent it refers to.
 func (t *tx) LedgerTotals(ctx context.Context, storeID string, from, to time.Time) ([]pos.LedgerTotal, error) {
 	op := "ledger totals of " + storeID
 	rev, tips, refunds := ledger.Revenue(storeID), ledger.Tips(storeID), ledger.Refunds(storeID)
 	rows, err := t.tx.QueryContext(ctx, `SELECT e.kind,
-			CASE WHEN e.kind = 'cash_sale' THEN 'cash' ELSE COALESCE(i.rail, '') END AS rail,
+			CASE WHEN e.kind IN ('cash_sale', 'cash_refund') THEN 'cash' ELSE COALESCE(i.rail, '') END AS rail,
 			CASE p.account WHEN ?1 THEN 'revenue' WHEN ?2 THEN 'tips' ELSE 'refunds' END AS class,
 			SUM(p.amount_minor), COUNT(*)
 		FROM ledger_entries e
 		JOIN ledger_postings p ON p.entry_id = e.id
-		LEFT JOIN intents i ON i.store_id = e.store_id AND i.id = e.ref AND e.kind <> 'cash_sale'
+		LEFT JOIN intents i ON i.store_id = e.store_id AND i.id = e.ref AND e.kind NOT IN ('cash_sale', 'cash_refund')
 		WHERE e.store_id = ?4 AND e.at >= ?5 AND e.at < ?6 AND p.account IN (?1, ?2, ?3)
 		GROUP BY 1, 2, 3`, rev, tips, refunds, storeID, micros(from), micros(to))
 	if err != nil {
@@ -326,13 +341,21 @@ var reconcileQueries = []string{
 		  AND e.ref IN (SELECT id FROM intents WHERE store_id = ?1 AND created_at >= ?2 AND created_at < ?3)
 		GROUP BY e.ref) r ON r.ref = i.id
 	WHERE i.store_id = ?1 AND i.created_at >= ?2 AND i.created_at < ?3 AND i.refunded_minor <> COALESCE(r.sum, 0)`,
+	// Cash given back from a cash payment that its entries do not add up to.
+	`SELECT '` + pos.DiffRefundMismatch + `', td.id, td.order_id, td.refunded_minor, COALESCE(r.sum, 0), 'cash refunded differs from its cash refund entries'
+	FROM tenders td JOIN orders o ON o.id = td.order_id
+	LEFT JOIN (SELECT e.ref, SUM(p.amount_minor) AS sum FROM ledger_entries e JOIN ledger_postings p ON p.entry_id = e.id
+		WHERE e.store_id = ?1 AND e.kind = 'cash_refund' AND p.account = 'store:' || ?1 || ':refunds'
+		GROUP BY e.ref) r ON r.ref = td.id
+	WHERE o.store_id = ?1 AND td.kind = 'cash' AND td.created_at >= ?2 AND td.created_at < ?3
+	  AND td.refunded_minor <> COALESCE(r.sum, 0)`,
 	// Charges, refunds and voids whose intent does not exist; cash sales
-	// whose tender does not exist.
+	// and cash refunds whose tender does not exist.
 	`SELECT '` + pos.DiffEntryNoIntent + `', e.id, '', 0, 0, e.kind || ' entry names ' || e.ref || ', which does not exist'
 	FROM ledger_entries e
 	WHERE e.store_id = ?1 AND e.at >= ?2 AND e.at < ?3
 	  AND ((e.kind IN ('charge', 'refund', 'reversal') AND NOT EXISTS (SELECT 1 FROM intents i WHERE i.store_id = e.store_id AND i.id = e.ref))
-	    OR (e.kind = 'cash_sale' AND NOT EXISTS (SELECT 1 FROM tenders td WHERE td.id = e.ref)))`,
+	    OR (e.kind IN ('cash_sale', 'cash_refund') AND NOT EXISTS (SELECT 1 FROM tenders td WHERE td.id = e.ref)))`,
 	// Entries whose postings do not sum to zero.
 	`SELECT '` + pos.DiffUnbalanced + `', e.id, '', 0, SUM(p.amount_minor), 'postings in ' || p.currency || ' do not sum to zero'
 	FROM ledger_entries e JOIN ledger_postings p ON p.entry_id = e.id

@@ -100,7 +100,7 @@ func testShifts(t *testing.T, open func(t *testing.T) pos.Store) {
 		return nil
 	})
 	closedAt := at(10)
-	sh.ClosedAt, sh.CashSales, sh.CashTopUps, sh.Expected, sh.Counted = &closedAt, 1300, 5300, 26600, 26000
+	sh.ClosedAt, sh.CashSales, sh.CashTopUps, sh.CashRefunds, sh.Expected, sh.Counted = &closedAt, 1300, 5300, 200, 26400, 26000
 	write(t, s, func(ctx context.Context, tx pos.Tx) error { return tx.CloseShift(ctx, sh) })
 	runErrCases(t, s, []errCase{
 		{"close twice", func(ctx context.Context, tx pos.Tx) error { return tx.CloseShift(ctx, sh) }, pos.ErrConflict},

@@ -50,6 +50,7 @@ func Run(t *testing.T, open func(t *testing.T) pos.Store) {
 		{"ListIntents", testListIntents},
 		{"PayerTotalSince", testPayerTotalSince},
 		{"Refunds", testRefunds},
+		{"CashRefunds", testCashRefunds},
 		{"Members", testMembers},
 		{"Devices", testDevices},
 		{"DeviceCounter", testDeviceCounter},
