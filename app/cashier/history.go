@@ -87,8 +87,10 @@ func (p *HistoryPage) loadPayments(id string) {
 }
 
 func (p *HistoryPage) confirmReverse(ctx app.Context, e app.Event) {
-	p.rev.confirm(&p.base, func(ctx app.Context, in wire.Intent) {
-		p.loadPayments(in.OrderID)
+	p.rev.confirm(&p.base, func(ctx app.Context, res reversed) {
+		if res.intent != nil {
+			p.loadPayments(res.intent.OrderID)
+		}
 	})
 }
 
@@ -231,12 +233,12 @@ func (p *HistoryPage) renderPayment(in wire.Intent) app.UI {
 				return app.Div().Class("btn-row").Body(
 					app.Button().Class("btn", "btn-danger").Type("button").DataSet("testid", "history-payment-refund").
 						Aria("label", "Refund "+RailName(in.Rail)+" payment of "+in.Amount.String()).
-						OnClick(func(ctx app.Context, e app.Event) { p.rev.open(&p.base, reverseRefund, in) }, app.EventScope(in.ID, in.Refunded.Minor)).
+						OnClick(func(ctx app.Context, e app.Event) { p.rev.open(&p.base, reverseRefund, intentTarget(in)) }, app.EventScope(in.ID, in.Refunded.Minor)).
 						Text("Refund"),
 					app.If(in.Refunded.Minor == 0, func() app.UI {
 						return app.Button().Class("btn", "btn-danger").Type("button").DataSet("testid", "history-payment-void").
 							Aria("label", "Void "+RailName(in.Rail)+" payment of "+in.Amount.String()).
-							OnClick(func(ctx app.Context, e app.Event) { p.rev.open(&p.base, reverseVoid, in) }, app.EventScope(in.ID)).
+							OnClick(func(ctx app.Context, e app.Event) { p.rev.open(&p.base, reverseVoid, intentTarget(in)) }, app.EventScope(in.ID)).
 							Text("Void payment")
 					}),
 				)
