@@ -2,6 +2,7 @@ package cashier
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -18,21 +19,24 @@ const (
 	reverseVoid   = "void"   // the whole payment back; the order owes it again
 )
 
-// reverseTarget is what a refund or void dialog gives back from, with the
-// calls that do it. The dialog itself does not care what it is.
+// reverseTarget is what a refund or void dialog gives back from: a QR or
+// code payment (an intent) or a cash payment (a tender of an order), with
+// the calls that do it. The dialog itself does not care which.
 type reverseTarget struct {
 	summary string       // what was paid and what is left, in words
 	left    money.Amount // what can still be given back
+	cash    bool         // given back in cash, out of this drawer
 	// refund gives back an amount; void gives back the whole payment, nil
-	// when the payment cannot be voided.
+	// when the payment cannot be voided (cash).
 	refund func(ctx context.Context, api *client.Client, key string, r wire.RefundRequest) (reversed, error)
 	void   func(ctx context.Context, api *client.Client, key string, r wire.ReverseRequest) (reversed, error)
 }
 
 // reversed is the server's answer to a refund or void: the payment as it
-// is now.
+// is now, or for cash the order with its tenders.
 type reversed struct {
 	intent *wire.Intent
+	order  *wire.Order
 }
 
 // intentTarget gives back from a QR or code payment.
@@ -48,6 +52,30 @@ func intentTarget(in wire.Intent) reverseTarget {
 		void: func(ctx context.Context, api *client.Client, key string, r wire.ReverseRequest) (reversed, error) {
 			v, err := api.VoidPayment(ctx, key, in.ID, r)
 			return reversed{intent: &v}, err
+		},
+	}
+}
+
+// CashRefundable is what is left to give back of a cash payment.
+func CashRefundable(t wire.Tender) money.Amount {
+	return money.New(t.Amount.Minor-t.Refunded.Minor, t.Amount.Currency)
+}
+
+// cashRefundable reports whether cash can still be given back from a
+// tender of o: a cash payment of a paid (closed) order with something left.
+func cashRefundable(o wire.Order, t wire.Tender) bool {
+	return o.Status == wire.OrderClosed && t.Kind == wire.TenderCash && CashRefundable(t).Minor > 0
+}
+
+// cashTarget gives back cash from tender t of order o. It cannot be voided.
+func cashTarget(o wire.Order, t wire.Tender) reverseTarget {
+	return reverseTarget{
+		summary: "Cash · order #" + strconv.Itoa(o.Number) + " · paid " + t.Amount.String() + " · left " + CashRefundable(t).String(),
+		left:    CashRefundable(t),
+		cash:    true,
+		refund: func(ctx context.Context, api *client.Client, key string, r wire.RefundRequest) (reversed, error) {
+			v, err := api.RefundCash(ctx, key, o.ID, t.ID, r)
+			return reversed{order: &v}, err
 		},
 	}
 }
@@ -222,8 +250,11 @@ func (r *reverser) render(b *base, onConfirm app.EventHandler) app.UI {
 	t := d.target
 	manager := b.isManager()
 	testid, title, action := "refund-dialog", "Refund a payment", "Refund"
-	if d.kind == reverseVoid {
+	switch {
+	case d.kind == reverseVoid:
 		testid, title, action = "payment-void-dialog", "Void a payment", "Void payment"
+	case t.cash:
+		title = "Refund a cash payment"
 	}
 	problem := d.problem(manager)
 	key := func(ctx app.Context, k string) {
@@ -236,6 +267,9 @@ func (r *reverser) render(b *base, onConfirm app.EventHandler) app.UI {
 	}
 	body := []app.UI{
 		app.P().DataSet("testid", "reverse-summary").Text(t.summary),
+	}
+	if t.cash {
+		body = append(body, app.P().Class("hint").DataSet("testid", "reverse-cash-note").Text("Give the cash back from the drawer: it comes off the cash expected at the end of the shift."))
 	}
 	if d.kind == reverseRefund {
 		body = append(body,
