@@ -87,9 +87,28 @@ func (p *HistoryPage) loadPayments(id string) {
 }
 
 func (p *HistoryPage) confirmReverse(ctx app.Context, e app.Event) {
-	p.rev.confirm(&p.base, func(ctx app.Context, in wire.Intent) {
-		p.loadPayments(in.OrderID)
+	p.rev.confirm(&p.base, func(ctx app.Context, res reversed) {
+		if res.intent != nil {
+			p.loadPayments(res.intent.OrderID)
+		}
+		if res.order != nil {
+			// The answer is the order with its tenders as they are now;
+			// the list is read again for whatever else changed.
+			p.setOrder(*res.order)
+			p.refresh(ctx, app.Event{})
+		}
 	})
+}
+
+// setOrder puts o in the list, in place of its older copy.
+func (p *HistoryPage) setOrder(o wire.Order) {
+	for i := range p.orders {
+		if p.orders[i].ID == o.ID {
+			p.orders[i] = o
+			return
+		}
+	}
+	p.orders = append(p.orders, o)
 }
 
 func (p *HistoryPage) onEvent(ctx app.Context, ev wire.Event) {
@@ -106,13 +125,7 @@ func (p *HistoryPage) onEvent(ctx app.Context, ev wire.Event) {
 	if o.Status != wire.OrderClosed && o.Status != wire.OrderVoid {
 		return
 	}
-	for i := range p.orders {
-		if p.orders[i].ID == o.ID {
-			p.orders[i] = o
-			return
-		}
-	}
-	p.orders = append(p.orders, o)
+	p.setOrder(o)
 }
 
 func closedAt(o wire.Order) time.Time {
@@ -192,12 +205,58 @@ func (p *HistoryPage) renderPayments(o wire.Order) app.UI {
 			shown = append(shown, in)
 		}
 	}
-	if len(shown) == 0 {
-		return app.P().Class("empty").DataSet("testid", "history-payments-empty").Text("No card or wallet payments: paid in cash.")
+	var cash []wire.Tender
+	for _, t := range o.Tenders {
+		if t.Kind == wire.TenderCash {
+			cash = append(cash, t)
+		}
+	}
+	if len(shown) == 0 && len(cash) == 0 {
+		return app.P().Class("empty").DataSet("testid", "history-payments-empty").Text("No payments.")
 	}
 	return app.Ul().Class("payments").DataSet("testid", "history-payment-list").Body(
+		app.Range(cash).Slice(func(i int) app.UI { return p.renderCash(o, cash[i]) }),
 		app.Range(shown).Slice(func(i int) app.UI { return p.renderPayment(shown[i]) }),
 	)
+}
+
+// cashStatus is a cash payment's state in the words of a payment's status.
+func cashStatus(t wire.Tender) string {
+	switch {
+	case t.Refunded.Minor <= 0:
+		return wire.IntentSucceeded
+	case t.Refunded.Minor < t.Amount.Minor:
+		return wire.IntentPartiallyRefunded
+	}
+	return wire.IntentRefunded
+}
+
+// renderCash shows a cash payment of o, what was given back of it, and a
+// Refund button while something is left.
+func (p *HistoryPage) renderCash(o wire.Order, t wire.Tender) app.UI {
+	status := cashStatus(t)
+	return app.Li().Class("payment").
+		DataSet("testid", "history-cash").
+		DataSet("tender-id", t.ID).
+		DataSet("status", status).
+		Body(
+			app.Div().Class("payment-head").Body(
+				app.Span().Text(RailName(t.Kind)),
+				widget.Money("history-cash-amount", t.Amount),
+				app.If(t.Refunded.Minor != 0, func() app.UI {
+					return app.Span().Body(app.Text("refunded "), widget.Money("history-cash-refunded", t.Refunded))
+				}),
+				app.Span().Class("tag", status).DataSet("testid", "history-cash-status").Text(IntentLabel(status)),
+			),
+			app.If(cashRefundable(o, t), func() app.UI {
+				return app.Div().Class("btn-row").Body(
+					app.Button().Class("btn", "btn-danger").Type("button").DataSet("testid", "history-cash-refund").
+						Aria("label", "Refund cash payment of "+t.Amount.String()+" of order "+strconv.Itoa(o.Number)).
+						OnClick(func(ctx app.Context, e app.Event) { p.rev.open(&p.base, reverseRefund, cashTarget(o, t)) }, app.EventScope(t.ID, t.Refunded.Minor)).
+						Text("Refund"),
+				)
+			}),
+		)
 }
 
 func (p *HistoryPage) renderPayment(in wire.Intent) app.UI {
@@ -231,12 +290,12 @@ func (p *HistoryPage) renderPayment(in wire.Intent) app.UI {
 				return app.Div().Class("btn-row").Body(
 					app.Button().Class("btn", "btn-danger").Type("button").DataSet("testid", "history-payment-refund").
 						Aria("label", "Refund "+RailName(in.Rail)+" payment of "+in.Amount.String()).
-						OnClick(func(ctx app.Context, e app.Event) { p.rev.open(&p.base, reverseRefund, in) }, app.EventScope(in.ID, in.Refunded.Minor)).
+						OnClick(func(ctx app.Context, e app.Event) { p.rev.open(&p.base, reverseRefund, intentTarget(in)) }, app.EventScope(in.ID, in.Refunded.Minor)).
 						Text("Refund"),
 					app.If(in.Refunded.Minor == 0, func() app.UI {
 						return app.Button().Class("btn", "btn-danger").Type("button").DataSet("testid", "history-payment-void").
 							Aria("label", "Void "+RailName(in.Rail)+" payment of "+in.Amount.String()).
-							OnClick(func(ctx app.Context, e app.Event) { p.rev.open(&p.base, reverseVoid, in) }, app.EventScope(in.ID)).
+							OnClick(func(ctx app.Context, e app.Event) { p.rev.open(&p.base, reverseVoid, intentTarget(in)) }, app.EventScope(in.ID)).
 							Text("Void payment")
 					}),
 				)

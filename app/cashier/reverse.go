@@ -1,6 +1,8 @@
 package cashier
 
 import (
+	"context"
+	"strconv"
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -17,12 +19,73 @@ const (
 	reverseVoid   = "void"   // the whole payment back; the order owes it again
 )
 
+// reverseTarget is what a refund or void dialog gives back from: a QR or
+// code payment (an intent) or a cash payment (a tender of an order), with
+// the calls that do it. The dialog itself does not care which.
+type reverseTarget struct {
+	summary string       // what was paid and what is left, in words
+	left    money.Amount // what can still be given back
+	cash    bool         // given back in cash, out of this drawer
+	// refund gives back an amount; void gives back the whole payment, nil
+	// when the payment cannot be voided (cash).
+	refund func(ctx context.Context, api *client.Client, key string, r wire.RefundRequest) (reversed, error)
+	void   func(ctx context.Context, api *client.Client, key string, r wire.ReverseRequest) (reversed, error)
+}
+
+// reversed is the server's answer to a refund or void: the payment as it
+// is now, or for cash the order with its tenders.
+type reversed struct {
+	intent *wire.Intent
+	order  *wire.Order
+}
+
+// intentTarget gives back from a QR or code payment.
+func intentTarget(in wire.Intent) reverseTarget {
+	paid := money.New(in.Amount.Minor+in.Tip.Minor, in.Amount.Currency)
+	return reverseTarget{
+		summary: RailName(in.Rail) + " · " + orDash(in.PayerRef) + " · paid " + paid.String() + " · left " + Refundable(in).String(),
+		left:    Refundable(in),
+		refund: func(ctx context.Context, api *client.Client, key string, r wire.RefundRequest) (reversed, error) {
+			v, err := api.Refund(ctx, key, in.ID, r)
+			return reversed{intent: &v}, err
+		},
+		void: func(ctx context.Context, api *client.Client, key string, r wire.ReverseRequest) (reversed, error) {
+			v, err := api.VoidPayment(ctx, key, in.ID, r)
+			return reversed{intent: &v}, err
+		},
+	}
+}
+
+// CashRefundable is what is left to give back of a cash payment.
+func CashRefundable(t wire.Tender) money.Amount {
+	return money.New(t.Amount.Minor-t.Refunded.Minor, t.Amount.Currency)
+}
+
+// cashRefundable reports whether cash can still be given back from a
+// tender of o: a cash payment of a paid (closed) order with something left.
+func cashRefundable(o wire.Order, t wire.Tender) bool {
+	return o.Status == wire.OrderClosed && t.Kind == wire.TenderCash && CashRefundable(t).Minor > 0
+}
+
+// cashTarget gives back cash from tender t of order o. It cannot be voided.
+func cashTarget(o wire.Order, t wire.Tender) reverseTarget {
+	return reverseTarget{
+		summary: "Cash · order #" + strconv.Itoa(o.Number) + " · paid " + t.Amount.String() + " · left " + CashRefundable(t).String(),
+		left:    CashRefundable(t),
+		cash:    true,
+		refund: func(ctx context.Context, api *client.Client, key string, r wire.RefundRequest) (reversed, error) {
+			v, err := api.RefundCash(ctx, key, o.ID, t.ID, r)
+			return reversed{order: &v}, err
+		},
+	}
+}
+
 // reverseDialog is the state of the refund and void dialogs. A cashier
 // needs a manager's approval: the manager picks their name and types their
 // PIN on this tablet. The PIN is never stored.
 type reverseDialog struct {
 	kind    string
-	intent  wire.Intent
+	target  reverseTarget
 	amount  string // refund amount as typed (decimal)
 	reason  string
 	manager string // staff id of the approving manager
@@ -53,8 +116,11 @@ type reverser struct {
 }
 
 // open starts a dialog; a cashier's page loads the managers to pick from.
-func (r *reverser) open(b *base, kind string, in wire.Intent) {
-	r.dlg = &reverseDialog{kind: kind, intent: in, amount: widget.AmountEntry(Refundable(in))}
+func (r *reverser) open(b *base, kind string, t reverseTarget) {
+	if kind == reverseVoid && t.void == nil {
+		return
+	}
+	r.dlg = &reverseDialog{kind: kind, target: t, amount: widget.AmountEntry(t.left)}
 	if b.isManager() || len(r.managers) > 0 {
 		return
 	}
@@ -101,7 +167,7 @@ func ParseRefund(entry string, left money.Amount) (money.Amount, string) {
 // problem says what the dialog still needs before it can be sent.
 func (d *reverseDialog) problem(manager bool) string {
 	if d.kind == reverseRefund {
-		if _, msg := ParseRefund(d.amount, Refundable(d.intent)); msg != "" {
+		if _, msg := ParseRefund(d.amount, d.target.left); msg != "" {
 			return msg
 		}
 	}
@@ -119,8 +185,8 @@ func (d *reverseDialog) problem(manager bool) string {
 	return ""
 }
 
-// confirm sends the refund or void; done receives the payment as it is now.
-func (r *reverser) confirm(b *base, done func(ctx app.Context, in wire.Intent)) {
+// confirm sends the refund or void; done receives the server's answer.
+func (r *reverser) confirm(b *base, done func(ctx app.Context, res reversed)) {
 	d := r.dlg
 	if d == nil || d.busy || d.problem(b.isManager()) != "" {
 		return
@@ -137,16 +203,16 @@ func (r *reverser) confirm(b *base, done func(ctx app.Context, in wire.Intent)) 
 	if d.key == "" {
 		d.key = b.api.NewID()
 	}
-	amount, _ := ParseRefund(d.amount, Refundable(d.intent))
+	amount, _ := ParseRefund(d.amount, d.target.left)
 	ctx := b.pg
-	id, kind, refundID, key := d.intent.ID, d.kind, d.refundID, d.key
+	t, kind, refundID, key := d.target, d.kind, d.refundID, d.key
 	ctx.Async(func() {
-		var in wire.Intent
+		var res reversed
 		var err error
 		if kind == reverseRefund {
-			in, err = b.api.Refund(ctx, key, id, wire.RefundRequest{RefundID: refundID, Amount: amount, Reason: reason, Approval: ap})
+			res, err = t.refund(ctx, b.api, key, wire.RefundRequest{RefundID: refundID, Amount: amount, Reason: reason, Approval: ap})
 		} else {
-			in, err = b.api.VoidPayment(ctx, key, id, wire.ReverseRequest{Reason: reason, Approval: ap})
+			res, err = t.void(ctx, b.api, key, wire.ReverseRequest{Reason: reason, Approval: ap})
 		}
 		ctx.Dispatch(func(ctx app.Context) {
 			if r.dlg != d {
@@ -170,7 +236,7 @@ func (r *reverser) confirm(b *base, done func(ctx app.Context, in wire.Intent)) 
 				return
 			}
 			r.dlg = nil
-			done(ctx, in)
+			done(ctx, res)
 		})
 	})
 }
@@ -181,11 +247,14 @@ func (r *reverser) render(b *base, onConfirm app.EventHandler) app.UI {
 	if d == nil {
 		return nil
 	}
-	in := d.intent
+	t := d.target
 	manager := b.isManager()
 	testid, title, action := "refund-dialog", "Refund a payment", "Refund"
-	if d.kind == reverseVoid {
+	switch {
+	case d.kind == reverseVoid:
 		testid, title, action = "payment-void-dialog", "Void a payment", "Void payment"
+	case t.cash:
+		title = "Refund a cash payment"
 	}
 	problem := d.problem(manager)
 	key := func(ctx app.Context, k string) {
@@ -197,11 +266,14 @@ func (r *reverser) render(b *base, onConfirm app.EventHandler) app.UI {
 		d.msg = ""
 	}
 	body := []app.UI{
-		app.P().DataSet("testid", "reverse-summary").Text(RailName(in.Rail) + " · " + orDash(in.PayerRef) + " · paid " + money.New(in.Amount.Minor+in.Tip.Minor, in.Amount.Currency).String() + " · left " + Refundable(in).String()),
+		app.P().DataSet("testid", "reverse-summary").Text(t.summary),
+	}
+	if t.cash {
+		body = append(body, app.P().Class("hint").DataSet("testid", "reverse-cash-note").Text("Give the cash back from the drawer: it comes off the cash expected at the end of the shift."))
 	}
 	if d.kind == reverseRefund {
 		body = append(body,
-			app.Label().Class("field").For("reverse-amount").Text("Amount to refund ("+money.Symbol(in.Amount.Currency)+")"),
+			app.Label().Class("field").For("reverse-amount").Text("Amount to refund ("+money.Symbol(t.left.Currency)+")"),
 			app.Input().ID("reverse-amount").Class("text").Type("text").Attr("inputmode", "decimal").
 				DataSet("testid", "reverse-amount").MaxLength(12).Value(d.amount).
 				OnInput(func(ctx app.Context, e app.Event) { d.amount = ctx.JSSrc().Get("value").String() }),

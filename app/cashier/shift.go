@@ -14,8 +14,8 @@ import (
 const PathShift = "/shift"
 
 // ShiftPage opens and closes the signed-in person's shift. Closing shows
-// the cash expected (float plus cash taken), the cash counted and the
-// difference, and prints the shift report.
+// the cash expected (float plus cash taken, less cash given back), the cash
+// counted and the difference, and prints the shift report.
 type ShiftPage struct {
 	app.Compo
 	base
@@ -161,6 +161,7 @@ func (p *ShiftPage) Render() app.UI {
 				row("Float", widget.Money("shift-float-amount", sh.Float)),
 				row("Cash sales", widget.Money("shift-cash-sales", sh.CashSales)),
 				row("Wallet top-ups (cash)", widget.Money("shift-cash-topups", sh.CashTopUps)),
+				row("Cash refunds", widget.Money("shift-cash-refunds", sh.CashRefunds)),
 				row("Expected in the drawer", widget.Money("shift-expected", sh.Expected)),
 				row("Counted", widget.Money("shift-counted-amount", sh.Counted)),
 				app.Div().Class("due-row", "big").DataSet("testid", "shift-result").DataSet("state", state).Body(
@@ -184,6 +185,7 @@ func (p *ShiftPage) Render() app.UI {
 				row("Float", widget.Money("shift-float-amount", sh.Float)),
 				row("Cash sales so far", widget.Money("shift-cash-sales", sh.CashSales)),
 				row("Wallet top-ups (cash)", widget.Money("shift-cash-topups", sh.CashTopUps)),
+				row("Cash refunds", widget.Money("shift-cash-refunds", sh.CashRefunds)),
 				row("Expected in the drawer", widget.Money("shift-expected", sh.Expected)),
 				app.P().Text("At the end of the shift, count the cash in the drawer and enter the total."),
 				p.amountInput("shift-counted", "Cash counted ("+p.currency()+")"),

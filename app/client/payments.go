@@ -62,6 +62,16 @@ func (c *Client) Refund(ctx context.Context, key, id string, r wire.RefundReques
 	return v, err
 }
 
+// RefundCash gives back part or all of a cash payment (tender) of an order,
+// out of the drawer, and answers the order with its tenders. Like Refund it
+// may carry a manager's PIN, so it is never stored: the caller generates the
+// key (NewID) and uses it again to retry after a network failure.
+func (c *Client) RefundCash(ctx context.Context, key, orderID, tenderID string, r wire.RefundRequest) (wire.Order, error) {
+	var v wire.Order
+	err := c.keyedWith(ctx, key, "POST", "/api/orders/"+url.PathEscape(orderID)+"/tenders/"+url.PathEscape(tenderID)+"/refund", r, &v)
+	return v, err
+}
+
 // VoidPayment gives back a whole payment (the order owes it again). Like
 // Refund it is not stored; the caller keeps the key for a retry.
 func (c *Client) VoidPayment(ctx context.Context, key, id string, r wire.ReverseRequest) (wire.Intent, error) {

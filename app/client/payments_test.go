@@ -42,6 +42,39 @@ func TestRefundNeverStored(t *testing.T) {
 	}
 }
 
+// TestRefundCashNeverStored checks a cash refund is sent like a payment's
+// refund: under the caller's key, again after a network failure, never
+// written to the outbox, and answered with the order.
+func TestRefundCashNeverStored(t *testing.T) {
+	s := &script{store: &MemoryStorage{}, outcomes: []func(Request) (Response, error){netErr}}
+	c := newTestClient(s)
+	req := wire.RefundRequest{RefundID: "r1", Amount: money.New(500, "CNY"), Reason: "cold", Approval: &wire.Approval{StaffID: "li-na", PIN: "2468"}}
+	_, err := c.RefundCash(t.Context(), "key-1", "o1", "t1", req)
+	if !errors.Is(err, ErrNetwork) || strings.Contains(err.Error(), "kept and will be sent") {
+		t.Errorf("got error %v, want ErrNetwork saying nothing is kept", err)
+	}
+	for i, n := range s.pendingAtSend {
+		if n != 0 {
+			t.Errorf("send %d: got %d requests in the outbox, want 0 (a PIN is never stored)", i, n)
+		}
+	}
+	if raw, _ := s.store.GetItem(OutboxKey); strings.Contains(raw, "2468") {
+		t.Errorf("the PIN is in storage: %s", raw)
+	}
+
+	refunded := wire.Order{ID: "o1", Tenders: []wire.Tender{{ID: "t1", Kind: wire.TenderCash, Amount: money.New(1800, "CNY"), Refunded: money.New(500, "CNY")}}}
+	s.outcomes = []func(Request) (Response, error){answer(200, refunded)}
+	got, err := c.RefundCash(t.Context(), "key-1", "o1", "t1", req)
+	if err != nil || len(got.Tenders) != 1 || got.Tenders[0].Refunded.Minor != 500 {
+		t.Fatalf("got %+v, %v; want the order with ¥5.00 refunded from its tender", got, err)
+	}
+	for i, r := range s.sent {
+		if r.Key != "key-1" || r.Method != "POST" || r.Path != "/api/orders/o1/tenders/t1/refund" {
+			t.Errorf("send %d: got %s %s with key %q, want POST /api/orders/o1/tenders/t1/refund with key-1", i, r.Method, r.Path, r.Key)
+		}
+	}
+}
+
 // TestWalletCredential checks the wallet page's calls carry the device
 // credential and no idempotency key (the server answers a payer's retry
 // with the same payment).
