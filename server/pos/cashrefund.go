@@ -35,6 +35,11 @@ func (s *Service) RefundCash(ctx context.Context, a Actor, key, orderID, tenderI
 		if err != nil {
 			return Order{}, notFound(err, "order")
 		}
+		if o.Status != StatusClosed && o.Status != StatusPaid {
+			// Cash given back from an order still owing, or void, would
+			// change what it owes: take it off the bill instead.
+			return Order{}, refuse(CodeConflict, "only a paid order's cash is given back; this order is %s", o.Status)
+		}
 		i := tenderIndex(o, tenderID)
 		if i < 0 {
 			return Order{}, &Error{Code: CodeNotFound, Field: "tender_id", Message: "this order has no such payment"}

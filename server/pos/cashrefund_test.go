@@ -39,6 +39,9 @@ func TestRefundCash(t *testing.T) {
 
 	byWallet := f.walletQR(t, p, "o2", 0)
 
+	f.order(t, "o3", "")
+	f.add(t, "o3", "l3", "mapo-tofu", 1, "spice-mild")
+	f.cash(t, f.cashier, "o3", 1000) // part of 32.00
 	manager := &pos.Approval{StaffID: demo.ManagerID, PIN: "2468"}
 	for _, c := range []struct {
 		name               string
@@ -63,14 +66,15 @@ func TestRefundCash(t *testing.T) {
 		{"another order's payment", f.manager, "r", "o2", tender, "rf", "cold", 100, nil, pos.CodeNotFound},
 		{"a wallet payment", f.manager, "r", "o2", byWallet.ID, "rf", "cold", 100, nil, pos.CodeConflict},
 		{"no refund id", f.manager, "r", "o1", tender, "", "cold", 100, nil, pos.CodeInvalid},
+		{"an order still owing", f.manager, "r", "o3", "cash-o3", "rf", "cold", 100, nil, pos.CodeConflict},
 	} {
 		_, _, err := f.svc.RefundCash(ctx, c.a, c.key, c.order, c.tender, c.refund, c.amount, c.reason, c.ap)
 		if got := pos.ErrorCode(err); got != c.want {
 			t.Errorf("%s: got %v (code %q), want %q", c.name, err, got, c.want)
 		}
 	}
-	if sh, err := f.svc.CurrentShift(ctx, f.cashier); err != nil || sh.CashRefunds != 0 || sh.Expected != 36400 {
-		t.Fatalf("after the refusals: shift %+v, %v, want nothing given back (expected 364.00)", sh, err)
+	if sh, err := f.svc.CurrentShift(ctx, f.cashier); err != nil || sh.CashRefunds != 0 || sh.Expected != 37400 {
+		t.Fatalf("after the refusals: shift %+v, %v, want nothing given back (expected 374.00)", sh, err)
 	}
 	f.checkLedger(t)
 
@@ -106,14 +110,14 @@ func TestRefundCash(t *testing.T) {
 
 	// Each drawer gave back its own part.
 	sh, err := f.svc.CurrentShift(ctx, f.cashier)
-	if err != nil || sh.ID != cashierShift.ID || sh.CashRefunds != 1000 || sh.Expected != 20000+6400+10000-1000 {
-		t.Errorf("cashier's shift: %+v, %v, want 10.00 given back and 354.00 expected", sh, err)
+	if err != nil || sh.ID != cashierShift.ID || sh.CashRefunds != 1000 || sh.Expected != 20000+6400+10000+1000-1000 {
+		t.Errorf("cashier's shift: %+v, %v, want 10.00 given back and 364.00 expected", sh, err)
 	}
 	msh, err := f.svc.CurrentShift(ctx, f.manager)
 	if err != nil || msh.ID != managerShift.ID || msh.CashRefunds != 5400 || msh.Expected != 10000-5400 {
 		t.Errorf("manager's shift: %+v, %v, want 54.00 given back and 46.00 expected", msh, err)
 	}
-	closed, _, err := f.svc.CloseShift(ctx, f.cashier, "c1", sh.ID, 35400)
+	closed, _, err := f.svc.CloseShift(ctx, f.cashier, "c1", sh.ID, 36400)
 	if err != nil || closed.CashRefunds != 1000 || closed.Difference() != 0 {
 		t.Errorf("closed shift: %+v, %v, want 10.00 given back and no difference", closed, err)
 	}
@@ -129,8 +133,8 @@ func TestRefundCash(t *testing.T) {
 		t.Errorf("day report: refunds %d in %d, want 6400 in 2", rep.Refunds, rep.RefundCount)
 	}
 	for _, rt := range rep.Rails {
-		if rt.Rail == pos.RailCash && (rt.Refunds != 6400 || rt.Net != 0) {
-			t.Errorf("cash in the day report: %+v, want 64.00 refunded and nothing net", rt)
+		if rt.Rail == pos.RailCash && (rt.Refunds != 6400 || rt.Net != 1000) {
+			t.Errorf("cash in the day report: %+v, want 64.00 refunded and the 10.00 of o3 net", rt)
 		}
 	}
 	rec, err := f.svc.Reconcile(ctx, f.manager, "")
