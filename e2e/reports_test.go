@@ -48,6 +48,31 @@ func TestBackOffice(t *testing.T) {
 		var dev wire.WalletDevice
 		cashier.call("POST", "/api/wallet/devices", wire.NewWalletRequest{Name: "Shift diner"}, &dev)
 		cashier.callKey("POST", "/api/wallet/topup", wire.TopUpRequest{TopUpID: "e2e-shift-topup", MemberID: dev.MemberID, Amount: money.New(5000, "CNY")}, nil)
+		// 4.00 of the cash sale given back from the history, with the
+		// manager's PIN: out of this drawer.
+		tb.do("history", click(tid("nav-history")), chromedp.WaitVisible(chromedp.CSS(tid("history-row", "data-order-id=e2e-shift-1"))))
+		tb.do("payments", click(tid("history-row", "data-order-id=e2e-shift-1")+" "+tid("history-payments")),
+			chromedp.WaitVisible(chromedp.CSS(tid("history-cash", "data-status=succeeded"))))
+		if got := tb.minor("cash paid", tid("history-cash-amount")); got != 6400 {
+			t.Errorf("history shows cash of %d, want 6400", got)
+		}
+		tb.do("refund dialog", click(tid("history-cash-refund")), chromedp.WaitVisible(chromedp.CSS(tid("refund-dialog"))))
+		tb.do("clear amount", chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).value = ""`, tid("reverse-amount"))))
+		steps := []chromedp.Action[chromedp.Void]{
+			chromedp.SendKeys(chromedp.CSS(tid("reverse-amount")), "4"),
+			chromedp.SendKeys(chromedp.CSS(tid("reverse-reason")), "one dish cold"),
+			click(tid("reverse-manager", "data-staff-name="+managerName)),
+		}
+		for _, d := range managerPIN {
+			steps = append(steps, click(tid("approve-key-"+string(d))))
+		}
+		tb.do("fill the cash refund", steps...)
+		tb.screens("cash-refund")
+		tb.do("refund", click(tid("reverse-confirm")), chromedp.WaitNotPresent(chromedp.CSS(tid("refund-dialog"))))
+		tb.do("refund shown", chromedp.WaitVisible(chromedp.CSS(tid("history-cash", "data-status=partially_refunded"))))
+		if got := tb.minor("refunded", tid("history-cash-refunded")); got != 400 {
+			t.Errorf("history shows %d given back, want 400", got)
+		}
 		var cur wire.Shift
 		cashier.call("GET", "/api/shifts/current", nil, &cur)
 		tb.do("reload shift", chromedp.Navigate(base+"/shift"), chromedp.WaitVisible(chromedp.CSS(tid("shift-open"))))
@@ -55,11 +80,14 @@ func TestBackOffice(t *testing.T) {
 		if got := tb.minor("top-ups", tid("shift-cash-topups")); got != 5000 {
 			t.Errorf("wallet top-ups in cash: page %d, want 5000", got)
 		}
-		if got := tb.minor("expected", tid("shift-expected")); got != cur.Expected.Minor || got != 31400 {
-			t.Errorf("expected in the drawer: page %d, API %d, want 31400 (float, cash sale and top-up)", got, cur.Expected.Minor)
+		if got := tb.minor("cash refunds", tid("shift-cash-refunds")); got != 400 {
+			t.Errorf("cash refunds: page %d, want 400", got)
+		}
+		if got := tb.minor("expected", tid("shift-expected")); got != cur.Expected.Minor || got != 31000 {
+			t.Errorf("expected in the drawer: page %d, API %d, want 31000 (float, cash sale and top-up, less the refund)", got, cur.Expected.Minor)
 		}
 
-		tb.do("count 310 and close", chromedp.SendKeys(chromedp.CSS(tid("shift-counted")), "310"), click(tid("shift-close")),
+		tb.do("count 306 and close", chromedp.SendKeys(chromedp.CSS(tid("shift-counted")), "306"), click(tid("shift-close")),
 			chromedp.WaitVisible(chromedp.CSS(tid("shift-closed"))))
 		tb.screens("shift-closed")
 		if got := tb.minor("difference", tid("shift-difference")); got != -400 {
@@ -70,8 +98,8 @@ func TestBackOffice(t *testing.T) {
 		}
 		var closed wire.Shift
 		mgr.call("GET", "/api/shifts/"+cur.ID, nil, &closed)
-		if closed.Open || closed.Difference.Minor != -400 || closed.Counted.Minor != 31000 || closed.CashTopUps.Minor != 5000 {
-			t.Errorf("the server's shift: got %+v, want closed with top-ups 50.00, counted 310.00 and difference -4.00", closed)
+		if closed.Open || closed.Difference.Minor != -400 || closed.Counted.Minor != 30600 || closed.CashTopUps.Minor != 5000 || closed.CashRefunds.Minor != 400 {
+			t.Errorf("the server's shift: got %+v, want closed with top-ups 50.00, refunds 4.00, counted 306.00 and difference -4.00", closed)
 		}
 		tb.do("cashier opens the reports", chromedp.Navigate(base+"/reports"), chromedp.WaitVisible(chromedp.CSS(tid("reports-forbidden"))))
 	})
