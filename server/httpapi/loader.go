@@ -39,6 +39,15 @@ func (wa *Wasm) guestPage(path string) bool {
 // whole module again).
 var goappInstantiate = regexp.MustCompile(`instantiateStreaming\(\s*fetchWithProgress\("[^"]*",\s*showProgress\),\s*go\.importObject\s*\)`)
 
+// goappUpdateCheck is the test in go-app's app.js that decides a newly
+// activated service worker is an update: the page has a controller by
+// then. But go-app's worker claims its clients without waiting for it, and
+// ours keeps the page while activating, so the very first worker of a
+// first visit can claim the page before it counts as activated: the page
+// then said an update was there on a first visit. An update is a new
+// worker replacing the one the page was loaded under.
+const goappUpdateCheck = `if (!navigator.serviceWorker.controller) {`
+
 // loaderJS returns go-app's app.js (as pages serves it) with the wasm
 // loading replaced by qrposInstantiate: the build of the page (diner.wasm
 // for the diner's pages), at its versioned URL, instantiated from the
@@ -55,12 +64,19 @@ func loaderJS(pages http.Handler, wa *Wasm) []byte {
 		return js
 	}
 	js = goappInstantiate.ReplaceAllLiteral(js, []byte("qrposInstantiate(go.importObject)"))
+	js = bytes.Replace(js, []byte(goappUpdateCheck), []byte(`if (!navigator.serviceWorker.controller || !qrposLoadedUnderWorker) {`), 1)
 	diner := &wa.app
 	if wa.diner != nil {
 		diner = wa.diner
 	}
 	cfg, _ := json.Marshal(map[string]any{"app": wa.app.url(), "diner": diner.url(), "guestPages": wa.guestSrc})
 	return fmt.Appendf(js, `
+
+// -----------------------------------------------------------------------------
+// QRPOS: an update only for a page loaded under a worker (see
+// goappUpdateCheck in server/httpapi/loader.go)
+// -----------------------------------------------------------------------------
+var qrposLoadedUnderWorker = !!(navigator.serviceWorker && navigator.serviceWorker.controller);
 
 // -----------------------------------------------------------------------------
 // QRPOS: the page's build, instantiated from its Response as fetched

@@ -98,7 +98,8 @@ func TestWebServesEachPageItsBuild(t *testing.T) {
 	}
 
 	js := do(t, h, "/app.js").Body.String()
-	for _, want := range []string{"qrposInstantiate(go.importObject)", `"diner":"` + dinerURL, `"app":"` + appURL, `"^/wallet$"`, "WebAssembly.instantiateStreaming(response, importObject)", `type: "qrpos:keep"`} {
+	for _, want := range []string{"qrposInstantiate(go.importObject)", `"diner":"` + dinerURL, `"app":"` + appURL, `"^/wallet$"`, "WebAssembly.instantiateStreaming(response, importObject)", `type: "qrpos:keep"`,
+		"|| !qrposLoadedUnderWorker) {", "var qrposLoadedUnderWorker = !!(navigator.serviceWorker && navigator.serviceWorker.controller);"} {
 		if !strings.Contains(js, want) {
 			t.Errorf("app.js lacks %q", want)
 		}
