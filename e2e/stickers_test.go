@@ -91,6 +91,12 @@ func TestStickers(t *testing.T) {
 	t5 := tid("table-sticker", "data-table-id=t5")
 	tab.do("tables page", click(tid("nav-tables")), chromedp.WaitVisible(chromedp.CSS(tid("page-tables")+" "+t5)))
 	tab.screens("tables")
+	// A first visit: the service worker installs and takes the page over,
+	// which is no update of the app.
+	tab.waitJS("worker in control", `!!(navigator.serviceWorker && navigator.serviceWorker.controller)`)
+	if n := tab.str("update banner", fmt.Sprintf(`String(document.querySelectorAll(%q).length)`, tid("update-banner"))); n != "0" {
+		t.Error("a first visit says an update of the app is available")
+	}
 	var before wire.TableLink
 	mgr.call("GET", "/api/tables/t5/link", nil, &before)
 	oldURL := tab.svgQRText(t5 + " " + tid("table-sticker-qr"))
