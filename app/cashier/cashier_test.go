@@ -127,22 +127,7 @@ func TestCashPageShowsChange(t *testing.T) {
 			p := NewCash(client.New())
 			p.order, p.loaded, p.entry = order, true, tt.entry
 			html := load(t, p)
-			// "testid|attr" looks for attr in the element with that testid
-			// (go-app writes attributes in no fixed order).
-			for _, w := range tt.want {
-				in := html
-				if id, attr, ok := strings.Cut(w, "|"); ok {
-					in, w = tag(html, `data-testid="`+id+`"`), attr
-				}
-				if !strings.Contains(in, w) {
-					t.Errorf("page lacks %s", w)
-				}
-			}
-			for _, n := range tt.not {
-				if strings.Contains(html, n) {
-					t.Errorf("page has %s, want none", n)
-				}
-			}
+			checkHTML(t, html, tt.want, tt.not)
 			enabled := !disabled(tag(html, `data-testid="cash-complete"`))
 			if wantEnabled := tt.name == "change" || tt.name == "exact"; enabled != wantEnabled {
 				t.Errorf("Complete enabled = %v, want %v", enabled, wantEnabled)
@@ -202,4 +187,25 @@ func disabled(tag string) bool {
 // pressed reads aria-pressed as go-app encodes it natively.
 func pressed(tag string) bool {
 	return strings.Contains(tag, "aria-pressed") && !strings.Contains(tag, `aria-pressed="false"`)
+}
+
+// checkHTML checks that html has every string of want and none of not. A
+// want of the form "testid|attr" looks for attr in the element with that
+// testid (go-app writes attributes in no fixed order).
+func checkHTML(t *testing.T, html string, want, not []string) {
+	t.Helper()
+	for _, w := range want {
+		in := html
+		if id, attr, ok := strings.Cut(w, "|"); ok {
+			in, w = tag(html, `data-testid="`+id+`"`), attr
+		}
+		if !strings.Contains(in, w) {
+			t.Errorf("page lacks %s", w)
+		}
+	}
+	for _, n := range not {
+		if strings.Contains(html, n) {
+			t.Errorf("page has %s, want none", n)
+		}
+	}
 }

@@ -44,20 +44,7 @@ func TestHistoryCashPayments(t *testing.T) {
 			p.orders, p.loaded = []wire.Order{tt.order}, true
 			p.shown, p.payments = "o1", map[string][]wire.Intent{"o1": nil}
 			html := load(t, p)
-			for _, w := range tt.want {
-				in := html
-				if id, attr, ok := strings.Cut(w, "|"); ok {
-					in, w = tag(html, `data-testid="`+id+`"`), attr
-				}
-				if !strings.Contains(in, w) {
-					t.Errorf("page lacks %s", w)
-				}
-			}
-			for _, n := range tt.not {
-				if strings.Contains(html, n) {
-					t.Errorf("page has %s, want none", n)
-				}
-			}
+			checkHTML(t, html, tt.want, tt.not)
 		})
 	}
 }

@@ -9,14 +9,10 @@ import (
 	"qrpos/internal/wire"
 )
 
-// TestRefundNeverStored checks a refund (its body holds a manager's PIN)
-// is sent under the caller's key, retried with it, and never written to
-// the outbox.
-func TestRefundNeverStored(t *testing.T) {
-	s := &script{store: &MemoryStorage{}, outcomes: []func(Request) (Response, error){netErr}}
-	c := newTestClient(s)
-	req := wire.RefundRequest{RefundID: "r1", Amount: money.New(500, "CNY"), Reason: "cold", Approval: &wire.Approval{StaffID: "li-na", PIN: "2468"}}
-	_, err := c.Refund(t.Context(), "key-1", "pi1", req)
+// nothingKept checks that a request holding a PIN, sent through s and
+// failed with err for want of a network, was never written to storage.
+func nothingKept(t *testing.T, s *script, err error, pin string) {
+	t.Helper()
 	if !errors.Is(err, ErrNetwork) || strings.Contains(err.Error(), "kept and will be sent") {
 		t.Errorf("got error %v, want ErrNetwork saying nothing is kept", err)
 	}
@@ -25,9 +21,20 @@ func TestRefundNeverStored(t *testing.T) {
 			t.Errorf("send %d: got %d requests in the outbox, want 0 (a PIN is never stored)", i, n)
 		}
 	}
-	if raw, _ := s.store.GetItem(OutboxKey); strings.Contains(raw, "2468") {
+	if raw, _ := s.store.GetItem(OutboxKey); strings.Contains(raw, pin) {
 		t.Errorf("the PIN is in storage: %s", raw)
 	}
+}
+
+// TestRefundNeverStored checks a refund (its body holds a manager's PIN)
+// is sent under the caller's key, retried with it, and never written to
+// the outbox.
+func TestRefundNeverStored(t *testing.T) {
+	s := &script{store: &MemoryStorage{}, outcomes: []func(Request) (Response, error){netErr}}
+	c := newTestClient(s)
+	req := wire.RefundRequest{RefundID: "r1", Amount: money.New(500, "CNY"), Reason: "cold", Approval: &wire.Approval{StaffID: "li-na", PIN: "2468"}}
+	_, err := c.Refund(t.Context(), "key-1", "pi1", req)
+	nothingKept(t, s, err, "2468")
 
 	// Tried again after the failure: the same key, and the answer.
 	s.outcomes = []func(Request) (Response, error){answer(200, wire.Intent{ID: "pi1", Status: wire.IntentPartiallyRefunded})}
@@ -50,17 +57,7 @@ func TestRefundCashNeverStored(t *testing.T) {
 	c := newTestClient(s)
 	req := wire.RefundRequest{RefundID: "r1", Amount: money.New(500, "CNY"), Reason: "cold", Approval: &wire.Approval{StaffID: "li-na", PIN: "2468"}}
 	_, err := c.RefundCash(t.Context(), "key-1", "o1", "t1", req)
-	if !errors.Is(err, ErrNetwork) || strings.Contains(err.Error(), "kept and will be sent") {
-		t.Errorf("got error %v, want ErrNetwork saying nothing is kept", err)
-	}
-	for i, n := range s.pendingAtSend {
-		if n != 0 {
-			t.Errorf("send %d: got %d requests in the outbox, want 0 (a PIN is never stored)", i, n)
-		}
-	}
-	if raw, _ := s.store.GetItem(OutboxKey); strings.Contains(raw, "2468") {
-		t.Errorf("the PIN is in storage: %s", raw)
-	}
+	nothingKept(t, s, err, "2468")
 
 	refunded := wire.Order{ID: "o1", Tenders: []wire.Tender{{ID: "t1", Kind: wire.TenderCash, Amount: money.New(1800, "CNY"), Refunded: money.New(500, "CNY")}}}
 	s.outcomes = []func(Request) (Response, error){answer(200, refunded)}

@@ -201,17 +201,9 @@ func TestUndoesMore(t *testing.T) {
 	db := openStore(t, path)
 	seedStore(t, db)
 	ctx := t.Context()
-	rdsn, err := dsn(path, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ro, err := sql.Open("sqlite", rdsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ro.Close()
+	ro := openReader(t, path)
 	var constraint, syntax, readonly error
-	err = db.Write(ctx, func(ptx pos.Tx) error {
+	err := db.Write(ctx, func(ptx pos.Tx) error {
 		s := ptx.(*tx).tx
 		_, constraint = s.ExecContext(ctx, `INSERT INTO restaurants (id, name, address, currency, tax_inclusive, created_at)
 			VALUES ('store-1', 'S', '', 'CNY', 0, 0)`)

@@ -51,9 +51,9 @@ func seedStore(t *testing.T, db *DB) {
 	}
 }
 
-// keys returns which of the keys exist, read by a new connection of its
-// own: what a reader (or the database after a restart) sees.
-func keys(t *testing.T, path string) map[string]bool {
+// openReader opens the file at path read-only with connections of its
+// own, beside a DB's, as the read pool does; closed when the test ends.
+func openReader(t *testing.T, path string) *sql.DB {
 	t.Helper()
 	rdsn, err := dsn(path, true)
 	if err != nil {
@@ -63,7 +63,15 @@ func keys(t *testing.T, path string) map[string]bool {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer r.Close()
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
+// keys returns which of the keys exist, read by a new connection of its
+// own: what a reader (or the database after a restart) sees.
+func keys(t *testing.T, path string) map[string]bool {
+	t.Helper()
+	r := openReader(t, path)
 	rows, err := r.QueryContext(t.Context(), `SELECT key FROM idempotency`)
 	if err != nil {
 		t.Fatalf("keys: %v", err)
@@ -236,15 +244,7 @@ func TestWriteDurable(t *testing.T) {
 	seedStore(t, db)
 	ctx := t.Context()
 
-	rdsn, err := dsn(path, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fresh, err := sql.Open("sqlite", rdsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fresh.Close()
+	fresh := openReader(t, path)
 	fresh.SetMaxIdleConns(0) // every query on a new connection
 
 	const workers, writes = 16, 10
