@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -47,43 +46,32 @@ func TestWriteUndoByReplay(t *testing.T) {
 	const failAt = 20
 	gens := make([]int, n)
 	before := db.replays.Load()
-	release := hold(t, db)
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			errs[i] = db.Write(ctx, func(tx pos.Tx) error {
-				if err := putKey(ctx, tx, key(i)); err != nil {
-					return err
-				}
-				// A constraint broken and handled: the fn goes on.
-				if err := putKey(ctx, tx, key(i)); !errors.Is(err, pos.ErrConflict) {
-					return fmt.Errorf("second key: got %v, want a conflict", err)
-				}
-				if err := tx.CreateOrder(ctx, order(i)); err != nil {
-					return err
-				}
-				o := order(i)
-				o.Version, o.Lines = 2, o.Lines[:2]
-				if err := tx.UpdateOrder(ctx, o); err != nil {
-					return err
-				}
-				g, err := tx.BumpTableLinkGen(ctx, "store-1", "t1")
-				if err != nil {
-					return err
-				}
-				gens[i] = g
-				if i == failAt {
-					return errFail
-				}
-				return nil
-			})
-		})
-		time.Sleep(queueTime / 40) // queue in order
-	}
-	time.Sleep(queueTime)
-	release()
-	wg.Wait()
+	errs := batch(t, db, n, queueTime/40, func(i int, tx pos.Tx) error {
+		if err := putKey(ctx, tx, key(i)); err != nil {
+			return err
+		}
+		// A constraint broken and handled: the fn goes on.
+		if err := putKey(ctx, tx, key(i)); !errors.Is(err, pos.ErrConflict) {
+			return fmt.Errorf("second key: got %v, want a conflict", err)
+		}
+		if err := tx.CreateOrder(ctx, order(i)); err != nil {
+			return err
+		}
+		o := order(i)
+		o.Version, o.Lines = 2, o.Lines[:2]
+		if err := tx.UpdateOrder(ctx, o); err != nil {
+			return err
+		}
+		g, err := tx.BumpTableLinkGen(ctx, "store-1", "t1")
+		if err != nil {
+			return err
+		}
+		gens[i] = g
+		if i == failAt {
+			return errFail
+		}
+		return nil
+	})
 
 	if got := db.replays.Load() - before; got != 1 {
 		t.Errorf("replays: got %d, want 1", got)
@@ -157,29 +145,19 @@ func TestWriteCleanFailureNoReplay(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := db.replays.Load()
-	release := hold(t, db)
 	const n = 30
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			errs[i] = db.Write(ctx, func(tx pos.Tx) error {
-				switch i % 3 {
-				case 1:
-					if _, err := tx.ListStaff(ctx, "store-1"); err != nil {
-						return err
-					}
-					return pos.ErrNotFound
-				case 2:
-					return putKey(ctx, tx, "taken")
-				}
-				return putKey(ctx, tx, key(i))
-			})
-		})
-	}
-	time.Sleep(queueTime)
-	release()
-	wg.Wait()
+	errs := batch(t, db, n, 0, func(i int, tx pos.Tx) error {
+		switch i % 3 {
+		case 1:
+			if _, err := tx.ListStaff(ctx, "store-1"); err != nil {
+				return err
+			}
+			return pos.ErrNotFound
+		case 2:
+			return putKey(ctx, tx, "taken")
+		}
+		return putKey(ctx, tx, key(i))
+	})
 	if got := db.replays.Load() - before; got != 0 {
 		t.Errorf("replays: got %d, want 0", got)
 	}

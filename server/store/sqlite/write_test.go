@@ -119,6 +119,26 @@ func hold(t *testing.T, db *DB) (release func()) {
 	return release
 }
 
+// batch queues n Writes behind a held writer, so that they run in one
+// batch (or a few), and returns each one's error. With gap set, each call
+// starts gap after the one before, so they queue in order.
+func batch(t *testing.T, db *DB, n int, gap time.Duration, fn func(i int, tx pos.Tx) error) []error {
+	t.Helper()
+	release := hold(t, db)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			errs[i] = db.Write(t.Context(), func(tx pos.Tx) error { return fn(i, tx) })
+		})
+		time.Sleep(gap)
+	}
+	time.Sleep(queueTime)
+	release()
+	wg.Wait()
+	return errs
+}
+
 // TestWriteBatchFailures runs many concurrent writes, some of which fail in
 // different ways: the others are all committed, the failed ones leave
 // nothing, and each caller gets its own answer.
@@ -130,34 +150,24 @@ func TestWriteBatchFailures(t *testing.T) {
 	errFail := errors.New("fail")
 
 	const n = 600
-	release := hold(t, db)
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			errs[i] = db.Write(ctx, func(tx pos.Tx) error {
-				// Two rows: a failed fn leaves neither.
-				if err := putKey(ctx, tx, key(i)); err != nil {
-					return err
-				}
-				if err := putKey(ctx, tx, key(i)+"-b"); err != nil {
-					return err
-				}
-				switch i % 5 {
-				case 1:
-					return fmt.Errorf("write %d: %w", i, errFail)
-				case 2:
-					panic(fmt.Sprintf("write %d", i))
-				case 3:
-					return putKey(ctx, tx, key(i)) // a statement that fails
-				}
-				return nil
-			})
-		})
-	}
-	time.Sleep(queueTime)
-	release()
-	wg.Wait()
+	errs := batch(t, db, n, 0, func(i int, tx pos.Tx) error {
+		// Two rows: a failed fn leaves neither.
+		if err := putKey(ctx, tx, key(i)); err != nil {
+			return err
+		}
+		if err := putKey(ctx, tx, key(i)+"-b"); err != nil {
+			return err
+		}
+		switch i % 5 {
+		case 1:
+			return fmt.Errorf("write %d: %w", i, errFail)
+		case 2:
+			panic(fmt.Sprintf("write %d", i))
+		case 3:
+			return putKey(ctx, tx, key(i)) // a statement that fails
+		}
+		return nil
+	})
 
 	stored := keys(t, path)
 	for i, err := range errs {
@@ -201,26 +211,19 @@ func TestWriteSerial(t *testing.T) {
 	seedStore(t, db)
 	ctx := t.Context()
 	const n = 100
-	release := hold(t, db)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			err := db.Write(ctx, func(tx pos.Tx) error {
-				list, err := tx.ListStaff(ctx, "store-1")
-				if err != nil {
-					return err
-				}
-				return tx.CreateStaff(ctx, pos.Staff{ID: fmt.Sprintf("s-%d", len(list)), StoreID: "store-1",
-					Name: "S", Role: pos.RoleCashier})
-			})
-			if err != nil {
-				t.Errorf("write %d: %v", i, err)
-			}
-		})
+	errs := batch(t, db, n, 0, func(i int, tx pos.Tx) error {
+		list, err := tx.ListStaff(ctx, "store-1")
+		if err != nil {
+			return err
+		}
+		return tx.CreateStaff(ctx, pos.Staff{ID: fmt.Sprintf("s-%d", len(list)), StoreID: "store-1",
+			Name: "S", Role: pos.RoleCashier})
+	})
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("write %d: %v", i, err)
+		}
 	}
-	time.Sleep(queueTime)
-	release()
-	wg.Wait()
 	err := db.Read(ctx, func(tx pos.Tx) error {
 		list, err := tx.ListStaff(ctx, "store-1")
 		if err != nil {
@@ -279,30 +282,19 @@ func TestWriteCommitFails(t *testing.T) {
 	seedStore(t, db)
 	ctx := t.Context()
 
-	release := hold(t, db)
-	errs := make([]error, 3)
-	var wg sync.WaitGroup
-	for i := range 3 {
-		wg.Go(func() {
-			errs[i] = db.Write(ctx, func(ptx pos.Tx) error {
-				if i != 1 {
-					return putKey(ctx, ptx, key(i))
-				}
-				// A foreign key checked at COMMIT only, and broken.
-				s := ptx.(*tx).tx
-				if _, err := s.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
-					return err
-				}
-				_, err := s.ExecContext(ctx, `INSERT INTO staff (id, store_id, name, role, pin_hash, failed_pins, active, created_at)
-					VALUES ('s-1', 'store-missing', 'X', 'cashier', '', 0, 1, 0)`)
-				return err
-			})
-		})
-		time.Sleep(queueTime / 4) // queue in order
-	}
-	time.Sleep(queueTime)
-	release()
-	wg.Wait()
+	errs := batch(t, db, 3, queueTime/4, func(i int, ptx pos.Tx) error {
+		if i != 1 {
+			return putKey(ctx, ptx, key(i))
+		}
+		// A foreign key checked at COMMIT only, and broken.
+		s := ptx.(*tx).tx
+		if _, err := s.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
+			return err
+		}
+		_, err := s.ExecContext(ctx, `INSERT INTO staff (id, store_id, name, role, pin_hash, failed_pins, active, created_at)
+			VALUES ('s-1', 'store-missing', 'X', 'cashier', '', 0, 1, 0)`)
+		return err
+	})
 	for i, err := range errs {
 		if err == nil || !strings.Contains(err.Error(), "commit") {
 			t.Errorf("write %d: got error %v, want the COMMIT's", i, err)
